@@ -1,0 +1,20 @@
+"""Home page and the signed-in dashboard."""
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import public
+from ..codes.tables import Code, CodeSetRelease
+from ..extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    releases = []
+    if current_user.is_authenticated:
+        releases = db.session.execute(select(CodeSetRelease).order_by(CodeSetRelease.kind, CodeSetRelease.name)).scalars().all()
+    code_count = db.session.execute(select(func.count(Code.id))).scalar_one() if current_user.is_authenticated else 0
+    return render_template("main/home.html", releases=releases, code_count=code_count)
