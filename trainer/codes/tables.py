@@ -65,7 +65,7 @@ class Code(Base):
     effective_from: Mapped[dt.date] = mapped_column(Date)
     effective_to: Mapped[dt.date | None] = mapped_column(Date)
     release: Mapped[str] = mapped_column(String(80))
-    details: Mapped[dict | None] = mapped_column(JSON)
+    details: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     notes: Mapped[list[CodeNote]] = relationship(
         back_populates="code_row", order_by="CodeNote.position", cascade="all, delete-orphan"

