@@ -66,8 +66,13 @@ def _notes_for(cm, item: str) -> list[tuple[str, str]]:
                 notes.append((kind, text.strip()))
     if not cm.is_chapter_or_block(item) and not cm.is_extended_subcategory(item):
         for char, meaning in cm.get_seven_chr_def(item).items():  # this item's own table only
-            notes.append(("seventh_def", f"{char}\t{meaning}"))
+            notes.append(("seventh_def", char + "\t" + meaning.replace("/\t", "; also: ")))
     return notes
+
+
+def _clean(description: str) -> str:
+    """The package joins a 7th character's alternative wording with '/\\t'; keep the official title."""
+    return description.split("/\t", 1)[0]
 
 
 def _nodot(item: str) -> str:
@@ -109,7 +114,7 @@ def build_rows(progress: Progress = no_progress) -> tuple[list[dict], dict[tuple
         needs_seventh = bool(children) and all(cm.is_extended_subcategory(ch) for ch in children)
         level = "code" if leaf else ("chapter" if cm.is_chapter(item) else "block" if is_group else "category" if cm.is_category(item) else "subcategory")
         base = dict(system=CodeSystem.ICD10CM, code=code, display=item if is_group else display(CodeSystem.ICD10CM, code),
-                    description=cm.get_description(item), short_description=None, level=level, parent=parent,
+                    description=_clean(cm.get_description(item)), short_description=None, level=level, parent=parent,
                     details={"needs_seventh": True} if needs_seventh else None)
         old = fy25.get(code)
         if is_group or old is None:
@@ -141,7 +146,7 @@ def build_rows(progress: Progress = no_progress) -> tuple[list[dict], dict[tuple
 
 def load_icd10cm(session: Session, progress: Progress = no_progress) -> int:
     """Load both fiscal years; a second call with the same package versions does nothing."""
-    checksum = text_checksum(_versions(), "v1")
+    checksum = text_checksum(_versions(), "v2")
     if release_loaded(session, RELEASE_NAME, checksum):
         return 0
     rows, notes = build_rows(progress)
