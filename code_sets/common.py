@@ -99,6 +99,7 @@ class LineReader:
         return raw, raw
 
     def __iter__(self) -> Iterator[str]:
+        self.line_no = 0
         stream, raw = self._open()
         try:
             lines = iter(stream)

@@ -109,6 +109,10 @@ def _records(rows: Iterator[tuple[int, list]], path) -> Iterator[tuple[int, dict
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+    """Every row of the first sheet, read at once (the CMS file has under 10,000 rows).
+
+    Read eagerly so that the warnings filter below is only in force while openpyxl runs.
+    """
     import openpyxl  # only needed for the xlsx format
 
     try:
@@ -119,14 +123,12 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
                 try:
                     sheet = workbook.worksheets[0]
                     sheet.reset_dimensions()  # do not trust the stored dimensions: read every row
-                    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                        yield number, list(values)
+                    rows = [list(values) for values in sheet.iter_rows(values_only=True)]
                 finally:
                     workbook.close()
-    except ImportFormatError:
-        raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors...
         raise ImportFormatError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", None, path) from exc
+    return iter(enumerate(rows, start=1))
 
 
 def _text_rows(path: Path) -> Iterator[tuple[int, list]]:

@@ -91,9 +91,20 @@ def _parent(cm, item: str, is_group: bool) -> str | None:
     return None
 
 
+def import_tabular():
+    """simple-icd-10-cm reads its data with a deprecated importlib API at import time."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+    return simple_icd_10_cm
+
+
 def build_rows(progress: Progress = no_progress) -> tuple[list[dict], dict[tuple[str, dt.date], list[tuple[str, str]]]]:
     """Every code row with its validity period, and the notes keyed by (code, effective_from)."""
-    import simple_icd_10_cm as cm
+    cm = import_tabular()
 
     fy25 = read_fy2025()
     items = cm.get_all_codes(True)

@@ -159,7 +159,8 @@ def iter_ptp_rows(path: str | Path, release: str, reader: LineReader | None = No
             continue
         first = body.split("\t")[0].split(",")[0].strip().strip('"').lower()
         if first == "column1":
-            yield from _ptp_csv_rows(_Replay(reader, preamble + [text], lines), path, release)
+            # title lines above the header become blank lines: csv skips them, line numbers stay right
+            yield from _ptp_csv_rows(_Replay(reader, ["\n"] * len(preamble) + [text], lines), path, release)
             return
         if first == "column 1" and "\t" in text:
             yield from _ptp_cms_rows(lines, reader, path, release)

@@ -61,7 +61,8 @@ def parse_pos_file(path: str | Path, release: str) -> list[dict]:
         if code in seen:
             raise ImportFormatError(f"{code} is listed twice (lines {seen[code]} and {line})", line, path)
         seen[code] = line
-        rows.append(code_row(system=CodeSystem.POS, code=code, description=value["pos_description"] or value["pos_name"],
+        rows.append(code_row(system=CodeSystem.POS, code=code,
+                             description=value["pos_description"] or value["pos_name"],
                              short_description=value["pos_name"], release=release,
                              details={"facility": FACILITY[kind]}))
     if not rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 
 from . import config as cfg
 from .access import enforce_access, wants_json
@@ -99,6 +99,13 @@ def configure_hooks(app: Flask) -> None:
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.teardown_request
+    def forget_user(exc):
+        # Flask-Login and Flask-WTF cache the user and the CSRF token on ``g``; when an app
+        # context outlives one request (tests, scripts) the next request must load its own.
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
 
     @app.context_processor
     def template_globals():

@@ -28,6 +28,7 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     SEARCH_RESULT_LIMIT = 25
+    SEARCH_WARMUP = True  # build the search index in the background after the first request
 
 
 class TestingConfig(DefaultConfig):

@@ -23,7 +23,8 @@ def write(tmp_path, text, name="cpt_2025.tsv", encoding="utf-8"):
 
 def snapshot(session):
     codes = session.execute(select(Code.code, Code.release, Code.description).order_by(Code.code, Code.release)).all()
-    releases = session.execute(select(CodeSetRelease.name, CodeSetRelease.row_count).order_by(CodeSetRelease.name)).all()
+    releases = session.execute(select(CodeSetRelease.name, CodeSetRelease.row_count)
+                               .order_by(CodeSetRelease.name)).all()
     return codes, releases
 
 

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from code_sets.base import ImportFormatError
-from code_sets.modifiers import STARTER_FILE as MODIFIER_FILE
 from code_sets.modifiers import load_modifier_starter, parse_modifier_file
 from code_sets.pos import STARTER_FILE as POS_FILE
 from code_sets.pos import STARTER_NAME as POS_STARTER
@@ -24,7 +23,8 @@ REQUIRED_MODIFIERS = (
 def snapshot(session):
     codes = session.execute(select(Code.system, Code.code, Code.release, Code.description)
                             .order_by(Code.system, Code.code, Code.release)).all()
-    releases = session.execute(select(CodeSetRelease.name, CodeSetRelease.row_count).order_by(CodeSetRelease.name)).all()
+    releases = session.execute(select(CodeSetRelease.name, CodeSetRelease.row_count)
+                               .order_by(CodeSetRelease.name)).all()
     return codes, releases
 
 

@@ -344,3 +344,10 @@ def test_ncci_starters_are_idempotent(session):
     before = snapshot(session)
     assert load_ptp_starter(session) == 0 and load_mue_starter(session) == 0
     assert snapshot(session) == before
+
+
+def test_title_lines_above_a_csv_header_are_skipped(session, tmp_path, active_slice):
+    lines = ["Medicare NCCI PTP edits, practitioner\n", "\n"] + active_slice[:20] + ["0001U,0029U,7,x\n"]
+    with pytest.raises(ImportFormatError, match="line 23: modifier indicator '7'"):
+        load_ptp_file(session, write(tmp_path / "t.csv", lines))
+    assert load_ptp_file(session, write(tmp_path / "t.csv", lines[:-1])) == 19

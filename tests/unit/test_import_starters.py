@@ -49,6 +49,7 @@ def test_setup_twice_loads_once(session):
 
 
 def test_importers_do_not_import_flask():
-    code = "import sys, code_sets.registry, code_sets.build_starter; print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'trainer')))"
+    code = ("import sys, code_sets.registry, code_sets.build_starter; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'trainer')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "flask" not in result.stdout.lower()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from flask import Blueprint, current_app, render_template, request
 
@@ -13,6 +14,28 @@ from ..codes.tables import CodeSystem
 from ..extensions import db
 
 bp = Blueprint("lookup", __name__, url_prefix="/codes")
+_warm = threading.Event()
+
+
+@bp.before_app_request
+def warm_search_index():
+    """Build the in-memory search index in the background once the server takes traffic,
+    so the first search does not wait for it."""
+    if _warm.is_set() or not current_app.config["SEARCH_WARMUP"]:
+        return
+    _warm.set()
+    app = current_app._get_current_object()
+
+    def build():
+        with app.app_context():
+            try:
+                code_search.search(db.session, "warm up", None, None, 1)
+            except Exception:  # a cold index is built on the first search instead
+                app.logger.exception("search index warm-up failed")
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=build, name="search-warmup", daemon=True).start()
 
 SYSTEM_CHOICES = [("", "All code sets")] + [(s, CodeSystem.LABELS[s]) for s in CodeSystem.ALL]
 
