@@ -24,7 +24,7 @@ def test_every_field_has_a_label(client, make_user):
         html = client.get(url).get_data(as_text=True)
         labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
         for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
-            if re.search(r'type="(hidden|submit|button)"', tag):
+            if re.search(r'type="(hidden|submit|button)"', tag) or re.search(r"\shidden[\s>]", tag):
                 continue
             field_id = re.search(r'\bid="([^"]+)"', tag)
             assert field_id and (field_id.group(1) in labelled or "aria-label=" in tag), f"{url}: {tag}"
