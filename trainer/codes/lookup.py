@@ -59,7 +59,16 @@ def resolve(session: Session, text: str, system: str | None = None) -> tuple[str
     code = raw.upper() if "-" in raw else normalise(raw)
     if not code.replace("-", "").isalnum():
         raise BadInput(f"{raw!r} is not a code: use letters and digits only")
-    systems = [system] if system else candidate_systems(code) + [CodeSystem.ICD10CM]
+    if system:
+        systems = [system]
+    else:
+        # "J1100" is HCPCS J1100 and ICD-10-CM J11.00 alike: a dot means ICD-10-CM,
+        # no dot and the HCPCS shape means HCPCS first.
+        systems = candidate_systems(code) + [CodeSystem.ICD10CM]
+        if "." in raw:
+            systems.insert(0, CodeSystem.ICD10CM)
+        elif CodeSystem.HCPCS in systems:
+            systems.insert(0, CodeSystem.HCPCS)
     for sys_ in dict.fromkeys(systems):
         if session.execute(select(Code.id).where(Code.system == sys_, Code.code == code).limit(1)).first():
             return sys_, code
