@@ -74,6 +74,19 @@ def setup(demo: bool):
     click.echo(f"Setup finished in {time.monotonic() - started:.1f} s.")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int):
+    """Serve the app with Waitress (a production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    app = create_app()
+    click.echo(f"Coding Trainer on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="coding-trainer")
+
+
 @main.command("import")
 @click.argument("kind", type=click.Choice(["hcpcs", "cpt", "ncci-ptp", "mue", "pos"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
