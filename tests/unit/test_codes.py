@@ -137,6 +137,10 @@ def test_search_needs_seventh_flag(codes_session):
     assert hit.code == "S52521" and hit.needs_seventh and not hit.billable
 
 
+def test_search_while_typing_a_stopword_is_not_an_error(codes_session):
+    assert search(codes_session, "in").total > 0
+
+
 @pytest.mark.parametrize("q", ["", "   ", "x" * 300, "!!!"])
 def test_search_rejects_bad_queries(codes_session, q):
     with pytest.raises(BadInput):

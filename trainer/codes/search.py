@@ -138,6 +138,8 @@ class SearchIndex:
         code_tokens = [normalise(t) for t in raw_tokens if CODE_TOKEN.match(t)]
         text_tokens = sorted(set(w for t in raw_tokens if not CODE_TOKEN.match(t) for w in words(t)),
                              key=len, reverse=True)
+        if not text_tokens and not code_tokens:  # only short words such as "in": search them anyway
+            text_tokens = sorted(set(WORD.findall(query.lower())), key=len, reverse=True)
         if not code_tokens and not text_tokens:
             raise BadInput("type a code or some words to search for")
 
