@@ -88,11 +88,16 @@ def serve(host: str, port: int, threads: int):
 
 
 @main.command("import")
-@click.argument("kind", type=click.Choice(["hcpcs", "cpt", "ncci-ptp", "mue", "pos"]))
+@click.argument("kind", type=click.Choice(["hcpcs", "cpt", "ncci-ptp", "mue", "pos", "aoc", "mce", "mpfs"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_file(kind: str, path: str):
-    """Import an official code or edit file (HCPCS xlsx, licensed CPT TSV, NCCI PTP, MUE, POS)."""
+    """Import an official code or edit file.
+
+    KIND is hcpcs (CMS alpha-numeric xlsx), cpt (licensed TSV), ncci-ptp, mue, pos, aoc (NCCI add-on
+    code edits), mce (Medicare Code Editor lists) or mpfs (fee schedule RVU file: PC/TC, global days,
+    bilateral indicators).
+    """
     from code_sets.base import ImportFormatError
     from code_sets.registry import IMPORTERS
 
@@ -103,6 +108,48 @@ def import_file(kind: str, path: str):
         _db().session.rollback()
         raise click.ClickException(f"{err}\nNothing was imported.") from err
     click.echo(f"Imported {rows:,} rows from {path} in {time.monotonic() - started:.1f} s.")
+
+
+def _read_json(path: str):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, UnicodeDecodeError) as err:
+        raise click.ClickException(f"cannot read {path}: {err}") from err
+    except json.JSONDecodeError as err:
+        raise click.ClickException(f"{path} line {err.lineno}: not valid JSON ({err.msg})") from err
+
+
+def _print_findings(findings, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
+        return
+    if not findings:
+        click.echo("No findings: the encounter passes every edit.")
+    for f in findings:
+        where = f"line {f.line}: " if f.line else ""
+        click.echo(f"{f.severity.upper():<6} {f.rule:<26} {where}{f.message}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@with_appcontext
+def check(path: str, as_json: bool):
+    """Run the validation engine over an encounter in a JSON file.
+
+    The file holds {"date_of_service", "setting", "patient": {"sex", "birth_date"}, "diagnoses": [...],
+    "procedures": [{"code", "modifiers", "units", "dx_pointers"}], "facts": {}}. Exits 0 whatever the
+    findings; non-zero only when the input cannot be read.
+    """
+    from .edits import EncounterError, check_dict
+
+    payload = _read_json(path)
+    try:
+        findings = check_dict(_db().session, payload)
+    except EncounterError as err:
+        raise click.ClickException(f"{path}: {err}") from err
+    _print_findings(findings, as_json)
 
 
 @main.group()

@@ -129,3 +129,43 @@ class MueEdit(Base):
     service: Mapped[str] = mapped_column(String(30))
     effective_from: Mapped[dt.date | None] = mapped_column(Date)
     release: Mapped[str] = mapped_column(String(80), index=True)
+
+
+class AddOnEdit(Base):
+    """NCCI add-on code edit: the add-on is paid only with one of its primary codes."""
+
+    __tablename__ = "add_on_edit"
+    __table_args__ = (Index("ix_add_on_edit_add_on", "add_on_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    primary_code: Mapped[str] = mapped_column(String(5))  # 'CCCCC' in the file: no listed primary (type 2)
+    add_on_code: Mapped[str] = mapped_column(String(5))
+    edit_type: Mapped[str] = mapped_column(String(1))  # 1, 2 or 3
+    release: Mapped[str] = mapped_column(String(80), index=True)
+
+
+class MceFlag(Base):
+    """Medicare Code Editor list membership of an ICD-10-CM code (age group, manifestation, ...)."""
+
+    __tablename__ = "mce_flag"
+    __table_args__ = (Index("ix_mce_flag_code", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8))
+    flag: Mapped[str] = mapped_column(String(20))
+    release: Mapped[str] = mapped_column(String(80), index=True)
+
+
+class FeeScheduleIndicator(Base):
+    """Physician fee schedule indicators that drive modifier edits (PC/TC, global days, bilateral)."""
+
+    __tablename__ = "fee_schedule_indicator"
+    __table_args__ = (Index("ix_fee_schedule_indicator_code", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(5))
+    modifier: Mapped[str] = mapped_column(String(2), default="")
+    status: Mapped[str] = mapped_column(String(1))
+    pctc: Mapped[str] = mapped_column(String(1))
+    global_days: Mapped[str] = mapped_column(String(3))
+    multiple_procedure: Mapped[str] = mapped_column(String(1))
+    bilateral: Mapped[str] = mapped_column(String(1))
+    work_rvu: Mapped[float] = mapped_column(default=0.0)
+    release: Mapped[str] = mapped_column(String(80), index=True)

@@ -1,3 +1,5 @@
 """All tables, imported in one place so Alembic and the app see the same metadata."""
-from ..codes.tables import Code, CodeNote, CodeSetRelease, MueEdit, NcciPtpEdit  # noqa: F401
+from ..codes.tables import (  # noqa: F401
+    AddOnEdit, Code, CodeNote, CodeSetRelease, FeeScheduleIndicator, MceFlag, MueEdit, NcciPtpEdit,
+)
 from .accounts import Role, School, User  # noqa: F401
