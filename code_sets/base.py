@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from trainer.codes.tables import Code, CodeSetRelease
+from trainer.codes.tables import CodeSetRelease
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,6 @@ def bulk_insert(session: Session, table, rows: Sequence[dict] | Iterable[dict], 
         done += len(chunk)
         progress(label, done, total)
     return done
-
-
-def replace_release_codes(session: Session, release: str) -> None:
-    """Remove the code rows a release loaded before (a re-import replaces them)."""
-    session.execute(delete(Code).where(Code.release == release))
 
 
 def parse_date(value, *, line: int | None = None, path=None, field: str = "date") -> dt.date | None:

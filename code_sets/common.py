@@ -9,6 +9,8 @@
   importers share: a release replaces its own earlier rows and the starter rows
   of the same code system, and a newer file replaces rows of other releases that
   have the same (system, code, effective_from) key.
+* :func:`replace_release` and :func:`load_starter` are the two transactions the
+  ``code``-table importers run: load an official file, and load a starter set.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import gzip
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from trainer.codes.tables import Code, CodeSetRelease
 
-from .base import ImportFormatError
+from .base import ImportFormatError, Progress, bulk_insert, file_checksum, record_release, release_loaded
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -250,6 +253,64 @@ def other_release_loaded(session: Session, kind: str, starter_name: str) -> bool
     return session.execute(
         select(CodeSetRelease.id).where(CodeSetRelease.kind == kind, CodeSetRelease.name != starter_name).limit(1)
     ).first() is not None
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[None]:
+    """Commit what the block did, or roll all of it back when the block raises anything."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def replace_release(session: Session, *, release: str, kind: str, path: Path, parse: Callable[[], list[dict]],
+                    systems: tuple[str, ...], starter_name: str, label: str, progress: Progress,
+                    starter_systems: tuple[str, ...] | None = None,
+                    also_delete: Callable[[Session, list[dict]], None] | None = None) -> int:
+    """Load an official file's ``code`` rows in one transaction; returns rows written.
+
+    ``parse()`` gives the rows (it may raise :class:`ImportFormatError`). They replace
+    the rows ``release`` loaded before (for ``systems``), the starter rows of
+    ``starter_systems`` (default: ``systems``) and any row of another release with
+    the same key; the starter release ``starter_name`` is forgotten. ``also_delete``
+    is called with the rows after the starter rows are deleted, to delete more rows
+    the file replaces.
+    """
+    with transaction(session):
+        rows = parse()
+        delete_code_rows(session, release=release, systems=systems)
+        delete_code_rows(session, release=STARTER_RELEASE, systems=starter_systems or systems)
+        if also_delete is not None:
+            also_delete(session, rows)
+        forget_release(session, starter_name)
+        supersede_keys(session, rows, keep_release=release)
+        written = bulk_insert(session, Code, rows, progress, label=label)
+        record_release(session, release, kind, str(path), written, file_checksum(path))
+    return written
+
+
+def load_starter(session: Session, *, starter_name: str, kind: str, starter_file: Path,
+                 parse: Callable[[], list[dict]], systems: tuple[str, ...], label: str, progress: Progress,
+                 yield_to_official: bool = True) -> int:
+    """Load a starter file's ``code`` rows (release ``STARTER_RELEASE``) in one transaction.
+
+    Returns 0 without writing when this file is loaded already or, with
+    ``yield_to_official``, when another release of ``kind`` is loaded; else the
+    starter rows of ``systems`` are replaced by ``parse()`` and the rows written returned.
+    """
+    checksum = file_checksum(starter_file)
+    if release_loaded(session, starter_name, checksum) or (
+            yield_to_official and other_release_loaded(session, kind, starter_name)):
+        return 0
+    with transaction(session):
+        rows = parse()
+        delete_code_rows(session, release=STARTER_RELEASE, systems=systems)
+        written = bulk_insert(session, Code, rows, progress, label=label)
+        record_release(session, starter_name, kind, f"code_sets/starter/{starter_file.name}", written, checksum)
+    return written
 
 
 def code_row(*, system: str, code: str, description: str, release: str, effective_from: dt.date = NO_DATE,

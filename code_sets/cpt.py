@@ -14,12 +14,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from trainer.codes.tables import Code, CodeSystem
+from trainer.codes.tables import CodeSystem
 
-from .base import (STARTER_DIR, ImportFormatError, Progress, bulk_insert, file_checksum, no_progress,
-                   record_release, release_loaded)
-from .common import (NO_DATE, STARTER_RELEASE, LineReader, code_row, delete_code_rows, forget_release, is_comment,
-                     other_release_loaded, release_name, supersede_keys)
+from .base import STARTER_DIR, ImportFormatError, Progress, no_progress
+from .common import (NO_DATE, STARTER_RELEASE, LineReader, code_row, is_comment, load_starter, release_name,
+                     replace_release)
 
 KIND = "cpt"
 STARTER_FILE = STARTER_DIR / "cpt.tsv"
@@ -95,33 +94,16 @@ def load_cpt_file(session: Session, path: str | Path, effective_from: dt.date | 
     """Load a licensed CPT file; replaces its earlier load and the CPT starter rows. Returns rows written."""
     path = Path(path)
     release = release_name("CPT", path)
-    try:
-        rows = parse_cpt_lines(path, release=release, effective_from=effective_from or NO_DATE)
-        delete_code_rows(session, release=release, systems=(CodeSystem.CPT,))
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.CPT,))
-        forget_release(session, STARTER_NAME)
-        supersede_keys(session, rows, keep_release=release)
-        written = bulk_insert(session, Code, rows, progress, label="CPT codes")
-        record_release(session, release, KIND, str(path), written, file_checksum(path))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
+    return replace_release(
+        session, release=release, kind=KIND, path=path, systems=(CodeSystem.CPT,), starter_name=STARTER_NAME,
+        parse=lambda: parse_cpt_lines(path, release=release, effective_from=effective_from or NO_DATE),
+        label="CPT codes", progress=progress)
 
 
 def load_cpt_starter(session: Session, progress: Progress = no_progress) -> int:
     """Load ``starter/cpt.tsv`` (project-written summaries) unless it, or a licensed file, is loaded."""
-    checksum = file_checksum(STARTER_FILE)
-    if release_loaded(session, STARTER_NAME, checksum) or other_release_loaded(session, KIND, STARTER_NAME):
-        return 0
-    try:
-        rows = parse_cpt_lines(STARTER_FILE, release=STARTER_RELEASE, effective_from=NO_DATE, extra_column="section")
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.CPT,))
-        written = bulk_insert(session, Code, rows, progress, label="CPT starter")
-        record_release(session, STARTER_NAME, KIND, f"code_sets/starter/{STARTER_FILE.name}", written, checksum)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
+    return load_starter(
+        session, starter_name=STARTER_NAME, kind=KIND, starter_file=STARTER_FILE, systems=(CodeSystem.CPT,),
+        parse=lambda: parse_cpt_lines(STARTER_FILE, release=STARTER_RELEASE, effective_from=NO_DATE,
+                                      extra_column="section"),
+        label="CPT starter", progress=progress)

@@ -16,7 +16,7 @@ from trainer.codes.tables import AddOnEdit, FeeScheduleIndicator, MceFlag
 
 from .base import (STARTER_DIR, ImportFormatError, Progress, file_checksum, no_progress, record_release,
                    release_loaded)
-from .common import LineReader, iter_csv, norm_header, release_name
+from .common import LineReader, iter_csv, norm_header, other_release_loaded, release_name, transaction
 
 MCE_FLAGS = {"newborn", "pediatric", "maternity", "adult", "manifestation", "unacceptable", "ecodepdx",
              "unspecified", "qadm", "diabtypei", "delout", "ncov6", "wrngproc", "reqsdx", "ncov_z302", "clintrial",
@@ -100,16 +100,12 @@ STARTER_FILES = {"aoc": "ncci_aoc.csv", "mce": "mce_icd10cm_edit_lists.csv", "mp
 def _load(session: Session, kind: str, path: Path, release: str, checksum: str, progress: Progress) -> int:
     model, parse, label = TABLES[kind]
     rows = parse(path, release)  # the whole file is checked before anything is written
-    try:
+    with transaction(session):
         session.execute(delete(model))  # one release of each table is in force at a time
         for start in range(0, len(rows), 20000):
             session.execute(insert(model.__table__), rows[start:start + 20000])
             progress(label, min(start + 20000, len(rows)), len(rows))
         record_release(session, release, kind, str(path), len(rows), checksum)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return len(rows)
 
 
@@ -127,11 +123,7 @@ def load_table_starter(kind: str) -> Callable:
         path = STARTER_DIR / STARTER_FILES[kind]
         checksum = file_checksum(path)
         name = f"starter-{kind}"
-        if release_loaded(session, name, checksum):
-            return 0
-        from .common import other_release_loaded
-
-        if other_release_loaded(session, kind, name):
+        if release_loaded(session, name, checksum) or other_release_loaded(session, kind, name):
             return 0
         return _load(session, kind, path, name, checksum, progress)
 

@@ -24,10 +24,9 @@ from sqlalchemy.orm import Session
 
 from trainer.codes.tables import Code, CodeSystem
 
-from .base import (STARTER_DIR, ImportFormatError, Progress, bulk_insert, file_checksum, no_progress, parse_date,
-                   record_release, release_loaded)
-from .common import (NO_DATE, STARTER_RELEASE, ZIP_MAGIC, LineReader, code_row, delete_code_rows, delete_ids,
-                     forget_release, iter_csv, norm_header, other_release_loaded, sniff, supersede_keys)
+from .base import STARTER_DIR, ImportFormatError, Progress, no_progress, parse_date
+from .common import (NO_DATE, STARTER_RELEASE, ZIP_MAGIC, LineReader, code_row, delete_ids, iter_csv, load_starter,
+                     norm_header, replace_release, sniff)
 
 KIND = "hcpcs"
 STARTER_FILE = STARTER_DIR / "hcpcs.tsv"
@@ -202,12 +201,13 @@ def build_rows(records: Iterable[tuple[int, dict]], release: str, path) -> list[
     return list(built.values())
 
 
-def _starter_modifier_ids(session: Session, official_modifiers: set[str]) -> list[int]:
-    """Starter modifier rows the official file replaces: Level II ones, and any code the file lists."""
-    rows = session.execute(select(Code.id, Code.code, Code.details).where(
+def _delete_starter_modifiers(session: Session, rows: list[dict]) -> None:
+    """Delete the starter modifier rows an official file replaces: Level II ones, and any code the file lists."""
+    official_modifiers = {r["code"] for r in rows if r["system"] == CodeSystem.MODIFIER}
+    starter = session.execute(select(Code.id, Code.code, Code.details).where(
         Code.system == CodeSystem.MODIFIER, Code.release == STARTER_RELEASE)).all()
-    return [row.id for row in rows
-            if (row.details or {}).get("type") == "HCPCS" or row.code in official_modifiers]
+    delete_ids(session, Code, [row.id for row in starter
+                               if (row.details or {}).get("type") == "HCPCS" or row.code in official_modifiers])
 
 
 def load_hcpcs_file(session: Session, path: str | Path, progress: Progress = no_progress) -> int:
@@ -219,38 +219,22 @@ def load_hcpcs_file(session: Session, path: str | Path, progress: Progress = no_
     """
     path = Path(path)
     release = release_for(path)
-    try:
+
+    def parse() -> list[dict]:
         rows = build_rows(read_records(path), release, path)
         if not rows:
             raise ImportFormatError("no HCPCS codes or modifiers found", None, path)
-        modifiers = {r["code"] for r in rows if r["system"] == CodeSystem.MODIFIER}
-        delete_code_rows(session, release=release, systems=(CodeSystem.HCPCS, CodeSystem.MODIFIER))
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.HCPCS,))
-        delete_ids(session, Code, _starter_modifier_ids(session, modifiers))
-        forget_release(session, STARTER_NAME)
-        supersede_keys(session, rows, keep_release=release)
-        written = bulk_insert(session, Code, rows, progress, label="HCPCS codes")
-        record_release(session, release, KIND, str(path), written, file_checksum(path))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
+        return rows
+
+    return replace_release(
+        session, release=release, kind=KIND, path=path, parse=parse,
+        systems=(CodeSystem.HCPCS, CodeSystem.MODIFIER), starter_systems=(CodeSystem.HCPCS,),
+        also_delete=_delete_starter_modifiers, starter_name=STARTER_NAME, label="HCPCS codes", progress=progress)
 
 
 def load_hcpcs_starter(session: Session, progress: Progress = no_progress) -> int:
     """Load ``starter/hcpcs.tsv`` (rows copied from the CMS file) unless it, or an official file, is loaded."""
-    checksum = file_checksum(STARTER_FILE)
-    if release_loaded(session, STARTER_NAME, checksum) or other_release_loaded(session, KIND, STARTER_NAME):
-        return 0
-    try:
-        rows = build_rows(read_records(STARTER_FILE), STARTER_RELEASE, STARTER_FILE)
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.HCPCS,))
-        written = bulk_insert(session, Code, rows, progress, label="HCPCS starter")
-        record_release(session, STARTER_NAME, KIND, f"code_sets/starter/{STARTER_FILE.name}", written, checksum)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
-
+    return load_starter(
+        session, starter_name=STARTER_NAME, kind=KIND, starter_file=STARTER_FILE, systems=(CodeSystem.HCPCS,),
+        parse=lambda: build_rows(read_records(STARTER_FILE), STARTER_RELEASE, STARTER_FILE),
+        label="HCPCS starter", progress=progress)

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from trainer.codes.tables import Code, CodeSystem
 
-from .base import STARTER_DIR, ImportFormatError, Progress, bulk_insert, file_checksum, no_progress, record_release, \
-    release_loaded
-from .common import STARTER_RELEASE, LineReader, code_row, delete_code_rows, iter_csv, other_release_loaded
+from .base import STARTER_DIR, ImportFormatError, Progress, no_progress
+from .common import STARTER_RELEASE, LineReader, code_row, iter_csv, load_starter, other_release_loaded
 from .hcpcs import KIND as HCPCS_KIND
 from .hcpcs import STARTER_NAME as HCPCS_STARTER_NAME
 
@@ -56,23 +55,18 @@ def parse_modifier_file(path=STARTER_FILE, release: str = STARTER_RELEASE) -> li
     return rows
 
 
+def _without_official(session: Session, rows: list[dict]) -> list[dict]:
+    """The starter rows no official file supplies (any code it lists; every Level II one once HCPCS is loaded)."""
+    official = set(session.execute(select(Code.code).where(
+        Code.system == CodeSystem.MODIFIER, Code.release != STARTER_RELEASE)).scalars())
+    official_hcpcs = other_release_loaded(session, HCPCS_KIND, HCPCS_STARTER_NAME)
+    return [r for r in rows
+            if r["code"] not in official and not (official_hcpcs and r["details"]["type"] == "HCPCS")]
+
+
 def load_modifier_starter(session: Session, progress: Progress = no_progress) -> int:
     """Load ``starter/modifiers.tsv`` unless loaded; skip codes an official HCPCS file already supplied."""
-    checksum = file_checksum(STARTER_FILE)
-    if release_loaded(session, STARTER_NAME, checksum):
-        return 0
-    try:
-        rows = parse_modifier_file()
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.MODIFIER,))
-        official = set(session.execute(select(Code.code).where(
-            Code.system == CodeSystem.MODIFIER, Code.release != STARTER_RELEASE)).scalars())
-        official_hcpcs = other_release_loaded(session, HCPCS_KIND, HCPCS_STARTER_NAME)
-        rows = [r for r in rows
-                if r["code"] not in official and not (official_hcpcs and r["details"]["type"] == "HCPCS")]
-        written = bulk_insert(session, Code, rows, progress, label="Modifiers")
-        record_release(session, STARTER_NAME, KIND, f"code_sets/starter/{STARTER_FILE.name}", written, checksum)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
+    return load_starter(
+        session, starter_name=STARTER_NAME, kind=KIND, starter_file=STARTER_FILE, systems=(CodeSystem.MODIFIER,),
+        parse=lambda: _without_official(session, parse_modifier_file()), yield_to_official=False,
+        label="Modifiers", progress=progress)

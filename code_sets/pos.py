@@ -12,12 +12,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from trainer.codes.tables import Code, CodeSystem
+from trainer.codes.tables import CodeSystem
 
-from .base import STARTER_DIR, ImportFormatError, Progress, bulk_insert, file_checksum, no_progress, record_release, \
-    release_loaded
-from .common import (STARTER_RELEASE, LineReader, code_row, delete_code_rows, forget_release, iter_csv,
-                     other_release_loaded, release_name, supersede_keys)
+from .base import STARTER_DIR, ImportFormatError, Progress, no_progress
+from .common import STARTER_RELEASE, LineReader, code_row, iter_csv, load_starter, release_name, replace_release
 
 KIND = "pos"
 STARTER_FILE = STARTER_DIR / "pos.csv"
@@ -74,33 +72,14 @@ def load_pos_file(session: Session, path: str | Path, progress: Progress = no_pr
     """Load a POS CSV; replaces its earlier load and the starter POS rows. Returns rows written."""
     path = Path(path)
     release = release_name("POS", path)
-    try:
-        rows = parse_pos_file(path, release)
-        delete_code_rows(session, release=release, systems=(CodeSystem.POS,))
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.POS,))
-        forget_release(session, STARTER_NAME)
-        supersede_keys(session, rows, keep_release=release)
-        written = bulk_insert(session, Code, rows, progress, label="Place of service")
-        record_release(session, release, KIND, str(path), written, file_checksum(path))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
+    return replace_release(
+        session, release=release, kind=KIND, path=path, systems=(CodeSystem.POS,), starter_name=STARTER_NAME,
+        parse=lambda: parse_pos_file(path, release), label="Place of service", progress=progress)
 
 
 def load_pos_starter(session: Session, progress: Progress = no_progress) -> int:
     """Load ``starter/pos.csv`` (the 52 assigned CMS codes) unless it, or another POS file, is loaded."""
-    checksum = file_checksum(STARTER_FILE)
-    if release_loaded(session, STARTER_NAME, checksum) or other_release_loaded(session, KIND, STARTER_NAME):
-        return 0
-    try:
-        rows = parse_pos_file(STARTER_FILE, STARTER_RELEASE)
-        delete_code_rows(session, release=STARTER_RELEASE, systems=(CodeSystem.POS,))
-        written = bulk_insert(session, Code, rows, progress, label="Place of service starter")
-        record_release(session, STARTER_NAME, KIND, f"code_sets/starter/{STARTER_FILE.name}", written, checksum)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return written
+    return load_starter(
+        session, starter_name=STARTER_NAME, kind=KIND, starter_file=STARTER_FILE, systems=(CodeSystem.POS,),
+        parse=lambda: parse_pos_file(STARTER_FILE, STARTER_RELEASE), label="Place of service starter",
+        progress=progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -150,6 +151,76 @@ def check(path: str, as_json: bool):
     except EncounterError as err:
         raise click.ClickException(f"{path}: {err}") from err
     _print_findings(findings, as_json)
+
+
+EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
+
+
+@main.group()
+def exercises():
+    """Validate, list and show the keys of exercise files."""
+
+
+@exercises.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@with_appcontext
+def exercises_validate(paths):
+    """Check the schema and run every key (every variant) through the validation engine."""
+    from .exercises.validate import validate_tree
+
+    good, problems = validate_tree(_db().session, EXERCISES_DIR, list(paths) or None)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(good)} exercise(s) valid, {len({p.path for p in problems})} with problems.")
+    if problems:
+        sys.exit(1)
+
+
+@exercises.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def exercises_list(as_json: bool):
+    """List the bundled exercises (id, kind, title, setting, tags)."""
+    from .exercises import load_tree
+
+    found, problems = load_tree(EXERCISES_DIR)
+    rows = [{"id": e.id, "kind": e.data["kind"], "title": e.data["title"], "setting": e.data["setting"],
+             "area": e.area, "difficulty": e.data["difficulty"], "variants": e.variant_count,
+             "tags": e.data["tags"]} for e in sorted(found, key=lambda e: e.id)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            click.echo(f"{r['id']:<40} {r['kind']:<10} {r['setting']:<20} {r['title']}")
+    for problem in problems:
+        click.echo(f"skipped: {problem}", err=True)
+
+
+@exercises.command("key")
+@click.argument("exercise_id")
+@click.option("--variant", "-v", default=0, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+def exercises_key(exercise_id: str, variant: int, as_json: bool):
+    """Print an exercise's key in the answer shape (grading it gives the maximum score)."""
+    from .exercises import load_tree
+
+    found, _ = load_tree(EXERCISES_DIR)
+    exercise = next((e for e in found if e.id == exercise_id), None)
+    if exercise is None:
+        raise click.ClickException(f"no exercise {exercise_id!r}; see `trainer exercises list`")
+    try:
+        answer = exercise.key_answer(variant)
+    except IndexError as err:
+        raise click.ClickException(str(err)) from err
+    if as_json:
+        click.echo(json.dumps(answer, indent=2))
+        return
+    click.echo(f"{exercise.id} (variant {variant}) on {answer['date_of_service']}")
+    for i, dx in enumerate(answer["diagnoses"], 1):
+        click.echo(f"  dx {i}: {dx}")
+    for line in answer["procedures"]:
+        click.echo(f"  {line['code']} {' '.join(line['modifiers'])} x{line['units']} -> {line['dx_pointers']}")
+    for code in answer["pcs_procedures"]:
+        click.echo(f"  PCS {code}")
 
 
 @main.group()

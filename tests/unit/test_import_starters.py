@@ -20,9 +20,11 @@ def counts(session):
 
 
 def test_registry_names_and_signatures():
-    assert sorted(IMPORTERS) == ["cpt", "hcpcs", "mue", "ncci-ptp", "pos"]
+    assert sorted(IMPORTERS) == ["aoc", "cpt", "hcpcs", "mce", "mpfs", "mue", "ncci-ptp", "pos"]
     assert [name for name, _ in STARTERS] == ["HCPCS Level II starter", "CPT starter", "Modifiers",
-                                              "Place of service", "NCCI PTP starter", "MUE starter"]
+                                              "Place of service", "NCCI PTP starter", "MUE starter",
+                                              "NCCI add-on code starter", "Medicare Code Editor lists",
+                                              "Fee schedule indicators starter"]
     for fn in IMPORTERS.values():
         params = list(inspect.signature(fn).parameters)
         assert params[:2] == ["session", "path"] and "progress" in params
@@ -40,8 +42,9 @@ def test_setup_twice_loads_once(session):
     assert codes[CodeSystem.MODIFIER] == written["Modifiers"]
     assert codes[CodeSystem.POS] == written["Place of service"] == 52
     assert (ptp, mue) == (written["NCCI PTP starter"], written["MUE starter"])
-    assert [name for name, _ in releases] == ["starter-cpt", "starter-hcpcs", "starter-modifiers", "starter-mue",
-                                              "starter-ncci", "starter-pos"]
+    assert [name for name, _ in releases] == ["starter-aoc", "starter-cpt", "starter-hcpcs", "starter-mce",
+                                              "starter-modifiers", "starter-mpfs", "starter-mue", "starter-ncci",
+                                              "starter-pos"]
     assert progress  # the loaders report what they do
     before = counts(session)
     assert [fn(session) for _, fn in STARTERS] == [0] * len(STARTERS)

@@ -1,0 +1,184 @@
+"""The exercise file format (YAML, one file per exercise under exercises/<area>/).
+
+See exercises/README.md for the format with an example. A file may define ``variants``: a list
+of parameter sets; ``{{name}}`` in any text or code is replaced by the parameter, so the key
+follows from the parameters (laterality, encounter, payer...). Variant 0 is the first set.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .schema import Field, Problem, check
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,60}$")
+KINDS = ("coding", "inpatient")
+SETTINGS = ("office", "ed", "asc", "hospital_outpatient", "inpatient", "telehealth", "home", "snf")
+PAYERS = ("medicare", "commercial", "medicaid")
+DOC_TYPES = ("progress_note", "ed_record", "operative_report", "pathology", "radiology", "discharge_summary",
+             "history_physical", "consult", "procedure_note", "lab", "anesthesia_record", "nursing_note",
+             "medication_record", "other")
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+TEXT, DATE, INT, BOOL = Field("str"), Field("date"), Field("int"), Field("bool")
+OPT_TEXT = Field("str", required=False)
+CODES = Field("list", required=False, item=Field("str"))
+DX = Field("map", fields={"code": TEXT, "rationale": TEXT, "poa": Field("str", required=False, choices=("Y", "N", "U", "W", "1")),
+                          "alternatives": CODES, "optional": Field("bool", required=False)})
+PROC = Field("map", fields={"code": TEXT, "rationale": TEXT, "modifiers": CODES, "units": Field("int", required=False),
+                            "dx_pointers": Field("list", required=False, item=INT), "alternatives": CODES,
+                            "optional": Field("bool", required=False)})
+PCS = Field("map", fields={"code": TEXT, "rationale": TEXT, "alternatives": CODES, "optional": Field("bool", required=False)})
+SCHEMA = Field("map", fields={
+    "id": Field("str", pattern=ID_RE),
+    "title": TEXT,
+    "kind": Field("str", choices=KINDS),
+    "tags": Field("map", fields={"cpc": CODES, "icd_chapter": CODES, "cca": CODES, "topics": CODES}),
+    "difficulty": Field("int", choices=(1, 2, 3)),
+    "setting": Field("str", choices=SETTINGS),
+    "date_of_service": DATE,
+    "discharge_date": Field("date", required=False),
+    "payer": Field("str", choices=PAYERS),
+    "patient": Field("map", fields={"name": TEXT, "sex": Field("str", choices=("F", "M")), "birth_date": DATE}),
+    "documents": Field("list", item=Field("map", fields={"type": Field("str", choices=DOC_TYPES), "title": TEXT,
+                                                          "body": TEXT})),
+    "key": Field("map", fields={"diagnoses": Field("list", item=DX), "procedures": Field("list", required=False, item=PROC),
+                                "pcs_procedures": Field("list", required=False, item=PCS)}),
+    "facts": Field("map", required=False, allow_extra=True, fields={}),
+    "variants": Field("list", required=False, item=Field("map", allow_extra=True, fields={})),
+    "references": CODES,
+})
+
+
+class ExerciseError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    area: str
+    path: str
+    data: dict  # as written, placeholders and all
+    checksum: str
+
+    @property
+    def variant_count(self) -> int:
+        return max(1, len(self.data.get("variants") or []))
+
+    def variant(self, n: int = 0) -> dict:
+        """The exercise with variant n's parameters filled in."""
+        variants = self.data.get("variants") or []
+        if not variants:
+            if n != 0:
+                raise IndexError(f"{self.id} has no variant {n}")
+            return self.data
+        if not 0 <= n < len(variants):
+            raise IndexError(f"{self.id} has variants 0-{len(variants) - 1}, not {n}")
+        params = {k: str(v) for k, v in variants[n].items()}
+        body = {k: v for k, v in self.data.items() if k != "variants"}
+        return _fill(copy.deepcopy(body), params)
+
+    def key_answer(self, n: int = 0) -> dict:
+        """The key in the answer shape used by ``trainer check`` / ``trainer grade``."""
+        v = self.variant(n)
+        key = v["key"]
+        return {
+            "date_of_service": (v.get("discharge_date") or v["date_of_service"]).isoformat(),
+            "setting": v["setting"], "payer": v["payer"],
+            "patient": {"sex": v["patient"]["sex"], "birth_date": v["patient"]["birth_date"].isoformat()},
+            "diagnoses": [d["code"] for d in key["diagnoses"]],
+            "procedures": [{"code": p["code"], "modifiers": p.get("modifiers") or [], "units": p.get("units", 1),
+                            "dx_pointers": p.get("dx_pointers") or [1]} for p in key.get("procedures") or []],
+            "pcs_procedures": [p["code"] for p in key.get("pcs_procedures") or []],
+            "facts": v.get("facts") or {},
+        }
+
+
+def _fill(value: Any, params: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), value)
+    if isinstance(value, list):
+        return [_fill(v, params) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, params) for k, v in value.items()}
+    return value
+
+
+def load_exercise(path: str | Path, root: str | Path | None = None) -> Exercise:
+    """Read and schema-check one file; raises ExerciseError naming file, field and line."""
+    path = Path(path)
+    shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise ExerciseError([Problem(shown, "(file)", None, "not UTF-8 text")]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise ExerciseError([Problem(shown, "(file)", mark.line + 1 if mark else None,
+                                     f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
+    problems: list[Problem] = []
+    check(data, SCHEMA, node, shown, "", problems)
+    if not problems:
+        problems += _semantic_problems(data, node, shown, path)
+    if problems:
+        raise ExerciseError(problems)
+    return Exercise(data["id"], path.parent.name, shown, data, hashlib.sha256(raw).hexdigest())
+
+
+def _semantic_problems(data: dict, node, shown: str, path: Path) -> list[Problem]:
+    out = []
+    if path.stem != data["id"]:
+        out.append(Problem(shown, "id", 1, f"the file must be named {data['id']}.yaml"))
+    if data["kind"] == "inpatient" and data["setting"] != "inpatient":
+        out.append(Problem(shown, "setting", None, "an inpatient case has setting: inpatient"))
+    if data["kind"] == "inpatient" and not data.get("discharge_date"):
+        out.append(Problem(shown, "discharge_date", None, "an inpatient case needs a discharge_date"))
+    if data["patient"]["birth_date"] > data["date_of_service"]:
+        out.append(Problem(shown, "patient.birth_date", None, "is after the date of service"))
+    if not data["key"]["diagnoses"]:
+        out.append(Problem(shown, "key.diagnoses", None, "list at least one diagnosis"))
+    variants = data.get("variants") or []
+    used = set(PLACEHOLDER.findall(yaml.safe_dump({k: v for k, v in data.items() if k != "variants"})))
+    for i, params in enumerate(variants):
+        missing = used - set(params)
+        if missing:
+            out.append(Problem(shown, f"variants[{i}]", None, f"gives no value for {', '.join(sorted(missing))}"))
+    if used and not variants:
+        out.append(Problem(shown, "variants", None, f"placeholders {', '.join(sorted(used))} need variants"))
+    return out
+
+
+def load_tree(root: str | Path, paths: list[str | Path] | None = None) -> tuple[list[Exercise], list[Problem]]:
+    """Every exercise under root (or the given files/folders); problems are collected, not raised."""
+    root = Path(root)
+    files: list[Path] = []
+    for p in [Path(x) for x in paths] if paths else [root]:
+        files += sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
+    exercises, problems, seen = [], [], {}
+    for f in files:
+        try:
+            ex = load_exercise(f, root)
+        except ExerciseError as err:
+            problems += err.problems
+            continue
+        if ex.id in seen:
+            problems.append(Problem(ex.path, "id", 1, f"duplicate id, also used by {seen[ex.id]}"))
+            continue
+        seen[ex.id] = ex.path
+        exercises.append(ex)
+    return exercises, problems
+
+
