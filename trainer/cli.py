@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app
+from .cli_paths import EXERCISES_DIR
 
 
 def _app_factory():
@@ -66,6 +66,14 @@ def setup(demo: bool):
         click.echo(f"  {label}: {'loaded ' + format(rows, ',') + ' rows' if rows else 'already loaded'}")
 
     load_code_sets(_db().session, report, progress)
+    click.echo("Loading bundled exercises ...")
+    from .setup import load_exercises
+
+    imported = load_exercises(_db().session)
+    click.echo(f"  exercises: {imported.created} new, {imported.updated} updated, {imported.unchanged} unchanged, "
+               f"{imported.deactivated} withdrawn")
+    for problem in imported.problems:
+        click.echo(f"  rejected: {problem}", err=True)
     if demo:
         click.echo("Demo school and accounts:")
         for account, created in ensure_demo_school(_db().session):
@@ -153,7 +161,6 @@ def check(path: str, as_json: bool):
     _print_findings(findings, as_json)
 
 
-EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
 
 
 @main.group()
@@ -221,6 +228,40 @@ def exercises_key(exercise_id: str, variant: int, as_json: bool):
         click.echo(f"  {line['code']} {' '.join(line['modifiers'])} x{line['units']} -> {line['dx_pointers']}")
     for code in answer["pcs_procedures"]:
         click.echo(f"  PCS {code}")
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--variant", "-v", default=0, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def grade(exercise_id: str, path: str, variant: int, as_json: bool):
+    """Grade an answer (the `trainer check` JSON shape) against an exercise's key."""
+    from .edits import EncounterError
+    from .edits.data import EditData
+    from .exercises import load_tree
+    from .grading import grade as grade_answer
+
+    found, _ = load_tree(EXERCISES_DIR)
+    exercise = next((e for e in found if e.id == exercise_id), None)
+    if exercise is None:
+        raise click.ClickException(f"no exercise {exercise_id!r}; see `trainer exercises list`")
+    answer = _read_json(path)
+    try:
+        result = grade_answer(exercise.variant(variant), answer, EditData(_db().session),
+                              exercise.key_answer(variant))
+    except (EncounterError, IndexError) as err:
+        raise click.ClickException(f"{path}: {err}") from err
+    if as_json:
+        click.echo(json.dumps({"score": result.score, "max_score": result.max_score,
+                               "findings": [f.as_dict() for f in result.findings],
+                               "lines": [l.as_dict() for l in result.lines],
+                               "engine": [f.as_dict() for f in result.engine], "drg": result.drg}, indent=2))
+        return
+    click.echo(f"Score {result.score:g} / {result.max_score:g}")
+    for f in result.findings:
+        click.echo(f"  -{f.points:g}  {f.rule:<22} {f.message}")
 
 
 @main.group()

@@ -50,6 +50,13 @@ def load_code_sets(session: Session, report: Callable[[str, int], None], progres
         report(label, loader(session, progress=progress))
 
 
+def load_exercises(session: Session):
+    from .exercises.store import import_exercises
+    from .cli_paths import EXERCISES_DIR
+
+    return import_exercises(session, EXERCISES_DIR)
+
+
 def ensure_demo_school(session: Session) -> list[tuple[DemoAccount, bool]]:
     """Create the demo school and its accounts if missing; returns (account, created) pairs."""
     name, slug = DEMO_SCHOOL

@@ -1,0 +1,5 @@
+"""Where the bundled content lives (the repository's top-level folders)."""
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXERCISES_DIR = PROJECT_ROOT / "exercises"

@@ -1,0 +1,79 @@
+"""Importing exercise files into the database, and reading them back (no Flask).
+
+Re-importing a changed file updates its row in place, so learners' attempts stay linked;
+a file that no longer exists is deactivated, never deleted. A file whose key fails the
+validation engine is rejected, and the previously imported version (if any) stays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models.practice import ExerciseRecord
+from .format import Exercise
+from .schema import Problem
+from .validate import validate_tree
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deactivated)
+
+
+def import_exercises(session: Session, root: str | Path) -> ImportReport:
+    good, problems = validate_tree(session, root)
+    report = ImportReport(problems=problems)
+    existing = {r.id: r for r in session.execute(select(ExerciseRecord)).scalars()}
+    rejected_paths = {p.path for p in problems}
+    for ex in good:
+        row = existing.get(ex.id)
+        fields = dict(title=ex.data["title"], kind=ex.data["kind"], area=ex.area, setting=ex.data["setting"],
+                      difficulty=ex.data["difficulty"], tags=ex.data["tags"], variant_count=ex.variant_count,
+                      source=(Path(root) / ex.path).read_text(encoding="utf-8"), path=ex.path, checksum=ex.checksum,
+                      active=True)
+        if row is None:
+            session.add(ExerciseRecord(id=ex.id, **fields))
+            report.created += 1
+        elif row.checksum != ex.checksum or not row.active:
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    seen = {ex.id for ex in good}
+    for row in existing.values():
+        if row.id not in seen and row.active and row.path not in rejected_paths:
+            row.active = False
+            report.deactivated += 1
+    session.commit()
+    return report
+
+
+@lru_cache(maxsize=512)
+def _parse(exercise_id: str, area: str, path: str, checksum: str, source: str) -> Exercise:
+    return Exercise(exercise_id, area, path, yaml.safe_load(source), checksum)
+
+
+def exercise_of(record: ExerciseRecord) -> Exercise:
+    """The parsed exercise behind a row (cached by checksum)."""
+    return _parse(record.id, record.area, record.path, record.checksum, record.source)
+
+
+def public_view(variant: dict) -> dict:
+    """What the chart page may show before submission: never the key, the facts or the references."""
+    return {k: v for k, v in variant.items() if k not in ("key", "facts", "references", "variants")}
