@@ -81,8 +81,9 @@ def configure_blueprints(app: Flask) -> None:
     from .lookup.api import bp as api_bp
     from .lookup.views import bp as lookup_bp
     from .main.views import bp as main_bp
+    from .practice.views import bp as practice_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp):
+    for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp, practice_bp):
         app.register_blueprint(bp)
 
 

@@ -1,0 +1,166 @@
+"""Practice: the exercise catalog, the chart with its coding panel, results and history."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import signed_in
+from ..exercises.store import exercise_of, public_view
+from ..extensions import db
+from ..models import Attempt, ExerciseRecord
+from .operations import AnswerError, can_view_attempt, new_attempt, open_attempt, save_draft, submit
+
+bp = Blueprint("practice", __name__, url_prefix="/practice")
+
+SETTING_LABELS = {"office": "Office", "ed": "Emergency department", "asc": "Ambulatory surgery center",
+                  "hospital_outpatient": "Hospital outpatient", "inpatient": "Inpatient", "telehealth": "Telehealth",
+                  "home": "Home", "snf": "Skilled nursing facility"}
+DIFFICULTY_LABELS = {1: "Foundation", 2: "Intermediate", 3: "Advanced"}
+STATUS_LABELS = {"new": "Not started", "draft": "In progress", "done": "Submitted"}
+
+
+def _record_or_404(exercise_id: str) -> ExerciseRecord:
+    record = db.session.get(ExerciseRecord, exercise_id)
+    if record is None or not record.active:
+        abort(404)
+    return record
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not can_view_attempt(current_user, attempt):
+        abort(404)
+    return attempt
+
+
+@bp.route("")
+@signed_in
+def catalog():
+    records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True))
+                                 .order_by(ExerciseRecord.area, ExerciseRecord.difficulty, ExerciseRecord.title)
+                                 ).scalars().all()
+    stats = {row.exercise_id: row for row in db.session.execute(
+        select(Attempt.exercise_id, func.count(Attempt.submitted_at).label("submitted"),
+               func.max(Attempt.score / Attempt.max_score).label("best"),
+               func.count(Attempt.id).label("attempts"))
+        .where(Attempt.user_id == current_user.id).group_by(Attempt.exercise_id))}
+
+    def status(record):
+        row = stats.get(record.id)
+        if row is None:
+            return "new"
+        return "done" if row.submitted else "draft"
+
+    filters = {k: request.args.get(k, "") for k in ("area", "setting", "difficulty", "status")}
+    items = []
+    for r in records:
+        st = status(r)
+        if ((filters["area"] and r.area != filters["area"]) or (filters["setting"] and r.setting != filters["setting"])
+                or (filters["difficulty"] and str(r.difficulty) != filters["difficulty"])
+                or (filters["status"] and st != filters["status"])):
+            continue
+        best = stats[r.id].best if r.id in stats and stats[r.id].best is not None else None
+        items.append({"record": r, "status": st, "best": round(100 * best) if best is not None else None})
+    return render_template("practice/catalog.html", items=items, filters=filters, total=len(records),
+                           areas=sorted({r.area for r in records}), settings=SETTING_LABELS,
+                           difficulties=DIFFICULTY_LABELS, statuses=STATUS_LABELS)
+
+
+@bp.route("/<exercise_id>")
+@signed_in
+def chart(exercise_id: str):
+    record = _record_or_404(exercise_id)
+    attempt = open_attempt(db.session, current_user, record)
+    exercise = exercise_of(record)
+    history = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
+                                                       Attempt.exercise_id == record.id,
+                                                       Attempt.submitted_at.is_not(None))
+                                 .order_by(Attempt.submitted_at.desc())).scalars().all()
+    return render_template("practice/chart.html", record=record, attempt=attempt,
+                           exercise=public_view(exercise.variant(attempt.variant)), history=history,
+                           settings=SETTING_LABELS, difficulties=DIFFICULTY_LABELS)
+
+
+@bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
+@signed_in
+def draft(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="send the answer as JSON"), 400
+    try:
+        save_draft(db.session, current_user, attempt, body.get("answer"), body.get("active_seconds", 0))
+    except PermissionError:
+        abort(404)
+    except (AnswerError, ValueError, TypeError) as err:
+        db.session.rollback()
+        return jsonify(error=str(err)), 400
+    return jsonify(saved_at=attempt.saved_at.isoformat(), answer=attempt.answer)
+
+
+def _form_answer() -> dict:
+    """The panel's fields (works without JavaScript), or the JSON the script put in answer_json."""
+    import json
+
+    if request.form.get("answer_json"):
+        try:
+            return json.loads(request.form["answer_json"])
+        except ValueError as err:
+            raise AnswerError("the answer could not be read; reload the page") from err
+    lines = []
+    for n in range(1, 51):
+        prefix = f"line-{n}-"
+        if not any(k.startswith(prefix) for k in request.form):
+            continue
+        lines.append({"code": request.form.get(prefix + "code", ""), "modifiers": request.form.get(prefix + "mods", ""),
+                      "units": request.form.get(prefix + "units", ""), "dx_pointers": request.form.get(prefix + "ptr", "")})
+    return {"diagnoses": request.form.getlist("dx"), "procedures": lines, "pcs_procedures": request.form.getlist("pcs")}
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@signed_in
+def submit_attempt(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    try:
+        outcome = submit(db.session, current_user, attempt, _form_answer(),
+                         request.form.get("active_seconds", 0, type=int))
+    except PermissionError:
+        abort(404)
+    except AnswerError as err:
+        db.session.rollback()
+        flash(f"Not submitted: {err}.", "error")
+        return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id))
+    if outcome.already:
+        flash("This attempt had already been submitted; here is its result.", "info")
+    return redirect(url_for("practice.result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@signed_in
+def result(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    if not attempt.submitted:
+        return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id))
+    exercise = exercise_of(attempt.exercise)
+    variant = exercise.variant(attempt.variant)
+    return render_template("practice/result.html", attempt=attempt, record=attempt.exercise, exercise=variant,
+                           key=variant["key"], result=attempt.result, settings=SETTING_LABELS)
+
+
+@bp.route("/<exercise_id>/retry", methods=["POST"])
+@signed_in
+def retry(exercise_id: str):
+    """Start again on another variant; an unsubmitted draft with work in it is never thrown away."""
+    record = _record_or_404(exercise_id)
+    draft = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
+                                                     Attempt.exercise_id == record.id,
+                                                     Attempt.submitted_at.is_(None))).scalar_one_or_none()
+    if draft is not None and any((draft.answer or {}).values()):
+        flash("You have an unsubmitted attempt on this exercise; it is open below.", "info")
+    else:
+        if draft is not None:
+            db.session.delete(draft)
+            db.session.commit()
+        new_attempt(db.session, current_user, record)
+    return redirect(url_for("practice.chart", exercise_id=record.id))
