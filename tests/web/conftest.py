@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from trainer.extensions import db
 from trainer.models import Role, School, User
 
 _counter = itertools.count(1)
+FIXTURE_EXERCISES = Path(__file__).resolve().parent.parent / "fixtures" / "exercises"
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +31,13 @@ def app(tmp_path_factory, monkeypatch_session):
     with app.app_context():
         from trainer.setup import ensure_demo_school, load_code_sets
 
+        from trainer.exercises.store import import_exercises
+
         db.create_all()
         load_code_sets(db.session, lambda label, rows: None, lambda *a: None)
         ensure_demo_school(db.session)
+        report = import_exercises(db.session, FIXTURE_EXERCISES)
+        assert report.problems == [] and report.created >= 1
     yield app
     with app.app_context():
         db.session.remove()

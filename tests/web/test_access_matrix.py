@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from trainer.access import PUBLIC, SIGNED_IN
-from trainer.models import Role
+from trainer.extensions import db
+from trainer.models import Attempt, Role
 
 from .conftest import csrf_from, login
 
@@ -17,10 +18,11 @@ ROLES = (None, *Role.ALL)
 LAST = {"auth.logout"}
 
 
-def sample_url(app, rule, target_user_id: int) -> str:
+def sample_url(app, rule, target_user_id: int, attempt_id: int) -> str:
     values = {}
     for arg in rule.arguments:
-        values[arg] = {"system": "icd10cm", "code": "E11.9", "user_id": target_user_id}[arg]
+        values[arg] = {"system": "icd10cm", "code": "E11.9", "user_id": target_user_id,
+                       "exercise_id": "fx-knee-injection", "attempt_id": attempt_id}[arg]
     with app.test_request_context():
         from flask import url_for
 
@@ -36,6 +38,9 @@ def test_every_view_declares_access(app):
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_route_matrix(app, make_user, role):
     target = make_user(Role.LEARNER)
+    attempt = Attempt(user_id=target.id, exercise_id="fx-knee-injection", variant=0, answer={})
+    db.session.add(attempt)
+    db.session.commit()
     client = app.test_client()
     if role:
         actor = make_user(role)
@@ -45,7 +50,7 @@ def test_route_matrix(app, make_user, role):
     checked = 0
     for rule in rules:
         marker = app.view_functions[rule.endpoint]._access
-        url = sample_url(app, rule, target.id)
+        url = sample_url(app, rule, target.id, attempt.id)
         for method in sorted({"GET", "POST"} & rule.methods):
             if method == "POST":
                 token_page = client.get("/auth/password" if role else "/auth/login")

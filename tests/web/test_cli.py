@@ -52,3 +52,47 @@ def test_import_corrupt_file_names_the_line_and_changes_nothing(app, tmp_path):
     with app.app_context():
         after = db.session.execute(select(func.count(Code.id)).where(Code.system == CodeSystem.CPT)).scalar()
     assert after == before
+
+
+def test_check_prints_findings_as_json(app, tmp_path):
+    encounter = tmp_path / "enc.json"
+    encounter.write_text(json.dumps({
+        "date_of_service": "2025-11-12", "setting": "office", "patient": {"sex": "F", "birth_date": "1950-01-01"},
+        "diagnoses": ["W19.XXXA", "S52.521A"],
+        "procedures": [{"code": "20610", "modifiers": ["25"], "units": 3, "dx_pointers": [1]}], "facts": {}}))
+    result = run(app, "check", str(encounter), "--json")
+    assert result.exit_code == 0
+    findings = json.loads(result.output)
+    rules = {f["rule"] for f in findings}
+    assert {"B6.external-cause-first", "E2.modifier-25", "D2.mue"} <= rules
+    assert all({"rule", "severity", "message"} <= set(f) for f in findings)
+    assert any(f.get("line") == 1 for f in findings)
+
+
+def test_check_unreadable_input_fails_clearly(app, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    result = app.test_cli_runner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 1 and "not valid JSON" in result.output
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"date_of_service": "2025-13-01"}))
+    result = app.test_cli_runner().invoke(main, ["check", str(wrong)])
+    assert result.exit_code == 1 and "date_of_service" in result.output
+
+
+def test_exercises_list_key_and_grade_round_trip(app, tmp_path):
+    listed = json.loads(run(app, "exercises", "list", "--json").stdout)
+    assert listed and {"id", "kind", "title", "setting", "tags"} <= set(listed[0])
+    exercise_id = listed[0]["id"]
+    key = run(app, "exercises", "key", exercise_id, "--json")
+    assert key.exit_code == 0
+    answer = tmp_path / "answer.json"
+    answer.write_text(key.stdout)
+    graded = json.loads(run(app, "grade", exercise_id, str(answer), "--json").stdout)
+    assert graded["score"] == graded["max_score"] > 0 and graded["findings"] == []
+    data = json.loads(key.stdout)
+    data["diagnoses"] = data["diagnoses"][1:] + ["R69"]
+    answer.write_text(json.dumps(data))
+    worse = json.loads(run(app, "grade", exercise_id, str(answer), "--json").stdout)
+    assert worse["score"] < worse["max_score"]
+    assert all({"rule", "severity", "expected", "given", "message", "reference"} <= set(f) for f in worse["findings"])

@@ -6,11 +6,11 @@ follows from the parameters (laterality, encounter, payer...). Variant 0 is the 
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,15 +68,16 @@ class Exercise:
     id: str
     area: str
     path: str
-    data: dict  # as written, placeholders and all
+    data: dict  # the template as written (placeholders unfilled)
     checksum: str
+    text: str = ""  # the YAML source; variants are filled in at text level, then parsed
 
     @property
     def variant_count(self) -> int:
         return max(1, len(self.data.get("variants") or []))
 
     def variant(self, n: int = 0) -> dict:
-        """The exercise with variant n's parameters filled in."""
+        """The exercise with variant n's parameters filled in (dates parsed as dates)."""
         variants = self.data.get("variants") or []
         if not variants:
             if n != 0:
@@ -84,9 +85,7 @@ class Exercise:
             return self.data
         if not 0 <= n < len(variants):
             raise IndexError(f"{self.id} has variants 0-{len(variants) - 1}, not {n}")
-        params = {k: str(v) for k, v in variants[n].items()}
-        body = {k: v for k, v in self.data.items() if k != "variants"}
-        return _fill(copy.deepcopy(body), params)
+        return _variant_data(self.text, n)
 
     def key_answer(self, n: int = 0) -> dict:
         """The key in the answer shape used by ``trainer check`` / ``trainer grade``."""
@@ -104,14 +103,33 @@ class Exercise:
         }
 
 
-def _fill(value: Any, params: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), value)
-    if isinstance(value, list):
-        return [_fill(v, params) for v in value]
-    if isinstance(value, dict):
-        return {k: _fill(v, params) for k, v in value.items()}
-    return value
+DATE_FIELDS = (("date_of_service",), ("discharge_date",), ("patient", "birth_date"))
+
+
+def _coerce_dates(data: dict) -> dict:
+    """A date written through a quoted placeholder arrives as text: read it as a date."""
+    for path in DATE_FIELDS:
+        holder = data
+        for part in path[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and isinstance(holder.get(path[-1]), str):
+            try:
+                holder[path[-1]] = dt.date.fromisoformat(holder[path[-1]])
+            except ValueError:
+                pass  # the schema check reports it
+    return data
+
+
+def fill_text(text: str, params: dict) -> str:
+    return PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+@lru_cache(maxsize=2048)
+def _variant_data(text: str, n: int) -> dict:
+    params = yaml.safe_load(text)["variants"][n]
+    data = yaml.safe_load(fill_text(text, params))
+    data.pop("variants", None)
+    return _coerce_dates(data)
 
 
 def load_exercise(path: str | Path, root: str | Path | None = None) -> Exercise:
@@ -130,18 +148,40 @@ def load_exercise(path: str | Path, root: str | Path | None = None) -> Exercise:
         raise ExerciseError([Problem(shown, "(file)", mark.line + 1 if mark else None,
                                      f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
     problems: list[Problem] = []
-    check(data, SCHEMA, node, shown, "", problems)
+    variants = data.get("variants") if isinstance(data, dict) else None
+    if isinstance(variants, list) and variants and all(isinstance(v, dict) for v in variants):
+        seen = set()
+        for i, params in enumerate(variants):  # check each variant as the learner will see it
+            filled = fill_text(text, {k: str(v) for k, v in params.items()})
+            try:
+                vdata = _coerce_dates(yaml.safe_load(filled))
+                vnode = yaml.compose(filled)
+            except yaml.YAMLError as err:
+                problems.append(Problem(shown, f"variants[{i}]", None, f"makes invalid YAML: {err}"))
+                continue
+            found: list[Problem] = []
+            check(vdata, SCHEMA, vnode, shown, "", found)
+            for p in found:
+                if (p.field, p.message) not in seen:
+                    seen.add((p.field, p.message))
+                    problems.append(Problem(p.path, p.field, p.line, p.message + f" (variant {i})"))
+    else:
+        check(data, SCHEMA, node, shown, "", problems)
     if not problems:
         problems += _semantic_problems(data, node, shown, path)
     if problems:
         raise ExerciseError(problems)
-    return Exercise(data["id"], path.parent.name, shown, data, hashlib.sha256(raw).hexdigest())
+    return Exercise(data["id"], path.parent.name, shown, data, hashlib.sha256(raw).hexdigest(), text)
 
 
-def _semantic_problems(data: dict, node, shown: str, path: Path) -> list[Problem]:
+def _semantic_problems(template: dict, node, shown: str, path: Path) -> list[Problem]:
     out = []
-    if path.stem != data["id"]:
-        out.append(Problem(shown, "id", 1, f"the file must be named {data['id']}.yaml"))
+    variants = template.get("variants") or []
+    data = template
+    if variants:
+        data = _variant_data(path.read_text(encoding="utf-8"), 0)
+    if path.stem != template["id"]:
+        out.append(Problem(shown, "id", 1, f"the file must be named {template['id']}.yaml"))
     if data["kind"] == "inpatient" and data["setting"] != "inpatient":
         out.append(Problem(shown, "setting", None, "an inpatient case has setting: inpatient"))
     if data["kind"] == "inpatient" and not data.get("discharge_date"):
@@ -150,8 +190,7 @@ def _semantic_problems(data: dict, node, shown: str, path: Path) -> list[Problem
         out.append(Problem(shown, "patient.birth_date", None, "is after the date of service"))
     if not data["key"]["diagnoses"]:
         out.append(Problem(shown, "key.diagnoses", None, "list at least one diagnosis"))
-    variants = data.get("variants") or []
-    used = set(PLACEHOLDER.findall(yaml.safe_dump({k: v for k, v in data.items() if k != "variants"})))
+    used = set(PLACEHOLDER.findall(yaml.safe_dump({k: v for k, v in template.items() if k != "variants"})))
     for i, params in enumerate(variants):
         missing = used - set(params)
         if missing:

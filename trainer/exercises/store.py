@@ -66,7 +66,7 @@ def import_exercises(session: Session, root: str | Path) -> ImportReport:
 
 @lru_cache(maxsize=512)
 def _parse(exercise_id: str, area: str, path: str, checksum: str, source: str) -> Exercise:
-    return Exercise(exercise_id, area, path, yaml.safe_load(source), checksum)
+    return Exercise(exercise_id, area, path, yaml.safe_load(source), checksum, source)
 
 
 def exercise_of(record: ExerciseRecord) -> Exercise:
