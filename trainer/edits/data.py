@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+import threading
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -45,15 +45,28 @@ class PtpEdit:
 
 
 class EditData:
-    def __init__(self, session: Session):
+    """Lookups for the rules. ``memo`` holds the answers; pass a shared one (see ``shared``) to
+    keep them between requests, or leave it out for a private, empty one."""
+
+    LOOKUPS = ("versions", "notes", "ptp", "mue", "add_on", "mce_flags", "fee_schedule")
+
+    def __init__(self, session: Session, memo: dict | None = None):
         self.session = session
-        self.versions = lru_cache(maxsize=None)(self._versions)
-        self.notes = lru_cache(maxsize=None)(self._notes)
-        self.ptp = lru_cache(maxsize=None)(self._ptp)
-        self.mue = lru_cache(maxsize=None)(self._mue)
-        self.add_on = lru_cache(maxsize=None)(self._add_on)
-        self.mce_flags = lru_cache(maxsize=None)(self._mce_flags)
-        self.fee_schedule = lru_cache(maxsize=None)(self._fee_schedule)
+        self.memo = {} if memo is None else memo
+        for name in self.LOOKUPS:
+            setattr(self, name, self._memoised(name, getattr(self, "_" + name)))
+
+    def _memoised(self, name: str, compute):
+        store = self.memo.setdefault(name, {})
+
+        def lookup(*args):
+            try:
+                return store[args]
+            except KeyError:
+                value = store[args] = compute(*args)  # immutable values: safe to share between threads
+                return value
+
+        return lookup
 
     # -- codes -----------------------------------------------------------------------------
     def _versions(self, system: str, code: str) -> tuple[CodeVersion, ...]:
@@ -130,3 +143,30 @@ class EditData:
         row = self.session.execute(select(t.status, t.pctc, t.global_days, t.bilateral, t.multiple_procedure).where(
             t.code == code, or_(t.modifier == "", t.modifier.is_(None))).limit(1)).first()
         return dict(zip(("status", "pctc", "global_days", "bilateral", "multiple_procedure"), row)) if row else None
+
+
+class _SharedMemo:
+    """One memo per process and database, emptied whenever a code-set or edit release is loaded."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._memo: dict = {}
+        self._version = None
+
+    def for_session(self, session: Session) -> EditData:
+        from ..codes.search import index_version
+
+        version = (str(session.get_bind().url), index_version(session))
+        with self._lock:
+            if version != self._version:
+                self._memo, self._version = {}, version
+            memo = self._memo
+        return EditData(session, memo)
+
+
+SHARED = _SharedMemo()
+
+
+def shared(session: Session) -> EditData:
+    """EditData whose answers are kept for the life of the process (until the tables change)."""
+    return SHARED.for_session(session)

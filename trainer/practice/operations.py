@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..codes.normalize import normalise
-from ..edits.data import EditData
+from ..edits.data import shared as shared_edit_data
 from ..exercises.store import exercise_of
 from ..grading import grade
 from ..models import Attempt, ExerciseRecord, Role, User
@@ -145,7 +145,7 @@ def submit(session: Session, user: User, attempt: Attempt, raw=None, active_seco
     exercise = exercise_of(attempt.exercise)
     key_answer = exercise.key_answer(attempt.variant)
     payload = dict(key_answer, **answer)
-    result = grade(exercise.variant(attempt.variant), payload, EditData(session), key_answer)
+    result = grade(exercise.variant(attempt.variant), payload, shared_edit_data(session), key_answer)
     # One conditional UPDATE: of two submits racing (two tabs, a double click) only one lands.
     done = session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(
         answer=answer, active_seconds=attempt.active_seconds + max(0, min(int(active_seconds or 0), 3600)),
