@@ -75,6 +75,12 @@ def test_detail_versions_and_pcs_axes(codes_session):
     assert axes["Approach"] == "Percutaneous Endoscopic"
 
 
+def test_pcs_obstetrics_codes_have_composed_titles(codes_session):
+    info = detail(codes_session, CodeSystem.ICD10PCS, "10D00Z1", IN_FY2026)
+    assert info["description"] == "Extraction of Products of Conception, Low, Open Approach"
+    assert info["pcs_axes"][0]["meaning"] == "Obstetrics" and info["valid_on_date"]
+
+
 def test_resolve_guesses_the_system(codes_session):
     assert resolve(codes_session, "e11.9") == (CM, "E119")
     assert resolve(codes_session, "99213") == (CodeSystem.CPT, "99213")
