@@ -63,6 +63,7 @@ CASES = [
     ("C1.ncci-ptp", make(procedures=[line("99213"), line("92004")]), make(procedures=[line("99213")])),
     ("C6.add-on", make(procedures=[line("11045")]), make(procedures=[line("11042"), line("11045")])),
     ("D2.mue", make(procedures=[line("20610", units=3)]), make(procedures=[line("20610", units=2)])),
+    ("D2.mue", make(procedures=[line("99396")]), make(payer="commercial", procedures=[line("99396")])),
     ("D3.units", make(procedures=[line("99213", units=0)]), make()),
     ("E1.modifier-format", make(procedures=[line("20610", ["RT", "XS", "59", "76", "77"])]), make()),
     ("E1.modifier-format", make(procedures=[line("20610", ["ZZ"])]), make(procedures=[line("20610", ["RT"])])),

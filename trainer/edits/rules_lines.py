@@ -79,6 +79,8 @@ def mue(r, enc: Encounter, data):
         if edit is None:
             continue
         limit, mai, rationale = edit
+        if limit == 0 and enc.payer != "medicare":
+            continue  # 0 units marks a service Medicare does not pay at all (e.g. preventive visits)
         if mai == "1":
             for line in lines:
                 if line.units > limit:

@@ -107,7 +107,7 @@ DATE_FIELDS = (("date_of_service",), ("discharge_date",), ("patient", "birth_dat
 
 
 def _coerce_dates(data: dict) -> dict:
-    """A date written through a quoted placeholder arrives as text: read it as a date."""
+    """A date or a number of units written through a quoted placeholder arrives as text."""
     for path in DATE_FIELDS:
         holder = data
         for part in path[:-1]:
@@ -117,6 +117,9 @@ def _coerce_dates(data: dict) -> dict:
                 holder[path[-1]] = dt.date.fromisoformat(holder[path[-1]])
             except ValueError:
                 pass  # the schema check reports it
+    for line in (data.get("key") or {}).get("procedures") or []:
+        if isinstance(line, dict) and isinstance(line.get("units"), str) and line["units"].strip().isdigit():
+            line["units"] = int(line["units"])  # units written through a quoted placeholder
     return data
 
 
