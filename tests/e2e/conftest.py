@@ -17,6 +17,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="session")
 def server_url(app):  # noqa: F811
+    from trainer.codes import search
+    from trainer.extensions import db
+
+    with app.app_context():  # what the server's warm-up thread does, done before the clock starts
+        search.search(db.session, "warm up", None, None, 1)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
