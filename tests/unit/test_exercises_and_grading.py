@@ -155,3 +155,25 @@ def test_grader_never_crashes_and_stays_in_range(codes_session, answer):
     else:
         assert 0 <= result.score <= result.max_score
         assert all(f.rule and f.message and f.reference for f in result.findings)
+
+
+def test_ms_drg_grouping_names_the_cc_and_mcc():
+    import datetime as dt
+
+    from trainer.grading.drg import group, version_for
+
+    assert version_for(dt.date(2025, 11, 1)) == "v43" and version_for(dt.date(2026, 5, 1)) == "v43.1"
+    sepsis = group(["A41.9", "J96.01", "N17.9"], [], "M", dt.date(2025, 11, 1))
+    assert sepsis["drg"] == "871" and "with MCC" in sepsis["description"]
+    assert {"code": "J9601", "level": "MCC"} in sepsis["drivers"]
+    plain = group(["A41.9"], [], "M", dt.date(2025, 11, 1))
+    assert plain["drg"] == "872" and plain["drivers"] == []
+
+
+def test_inpatient_grading_groups_key_and_answer(codes_session):
+    ex = load_exercise(BUNDLED / "inpatient" / "ip-hf-htn-ckd-acute-on-chronic.yaml")
+    key = ex.key_answer(0)
+    weaker = dict(key, diagnoses=[c for c in key["diagnoses"] if not c.startswith("I50")])
+    result = grade(ex.variant(0), weaker, EditData(codes_session), key)
+    assert result.drg["key"]["drg"] != result.drg["answer"]["drg"]
+    assert any(d["level"] == "MCC" for d in result.drg["key"]["drivers"])

@@ -58,12 +58,23 @@ def _pointer(value, where: str) -> int:
 
 
 def clean_answer(raw) -> dict:
-    """Turn what the coding panel sends into the answer shape; blank rows are dropped."""
+    """Turn what the coding panel sends into the answer shape.
+
+    Blank rows are dropped; pointers are re-numbered to follow the diagnoses they named, so leaving
+    row B empty never makes a pointer "C" point at another code.
+    """
     if not isinstance(raw, dict):
         raise AnswerError("the answer must be an object")
-    dx = [c for c in (_code(v, f"diagnosis {i + 1}") for i, v in enumerate(_list(raw.get("diagnoses")))) if c]
+    rows = [_code(v, f"diagnosis {LETTERS[i] if i < len(LETTERS) else i + 1}")
+            for i, v in enumerate(_list(raw.get("diagnoses")))]
+    dx = [c for c in rows if c]
     if len(dx) > MAX_DX:
         raise AnswerError(f"at most {MAX_DX} diagnoses")
+    renumber, n = {}, 0
+    for i, code in enumerate(rows):
+        if code:
+            n += 1
+            renumber[i + 1] = n
     lines = []
     for i, line in enumerate(_list(raw.get("procedures"))):
         if not isinstance(line, dict):
@@ -82,9 +93,13 @@ def clean_answer(raw) -> dict:
             raise AnswerError(f"line {i + 1}: modifiers are two letters or digits")
         if len(pointers) > MAX_POINTERS:
             raise AnswerError(f"line {i + 1}: at most {MAX_POINTERS} diagnosis pointers")
+        for p in pointers:
+            if p not in renumber:
+                raise AnswerError(f"line {i + 1}: pointer {LETTERS[p - 1]} points to an empty diagnosis row")
         if units_raw and not units_raw.isdigit():
             raise AnswerError(f"line {i + 1}: units must be a whole number")
-        lines.append({"code": code, "modifiers": mods, "units": int(units_raw or 1), "dx_pointers": pointers})
+        lines.append({"code": code, "modifiers": mods, "units": int(units_raw or 1),
+                      "dx_pointers": [renumber[p] for p in pointers]})
     if len(lines) > MAX_LINES:
         raise AnswerError(f"at most {MAX_LINES} procedure lines")
     pcs = [c for c in (_code(v, f"ICD-10-PCS {i + 1}") for i, v in enumerate(_list(raw.get("pcs_procedures")))) if c]

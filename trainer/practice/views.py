@@ -1,6 +1,8 @@
 """Practice: the exercise catalog, the chart with its coding panel, results and history."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,6 +18,10 @@ bp = Blueprint("practice", __name__, url_prefix="/practice")
 SETTING_LABELS = {"office": "Office", "ed": "Emergency department", "asc": "Ambulatory surgery center",
                   "hospital_outpatient": "Hospital outpatient", "inpatient": "Inpatient", "telehealth": "Telehealth",
                   "home": "Home", "snf": "Skilled nursing facility"}
+AREA_LABELS = {"em": "Evaluation and Management", "medicine": "Medicine", "hcpcs": "HCPCS Level II",
+               "surgery": "Surgery", "anesthesia": "Anesthesia", "radiology": "Radiology",
+               "pathology-lab": "Pathology and Laboratory", "diagnosis": "ICD-10-CM diagnosis coding",
+               "inpatient": "Inpatient (ICD-10-CM/PCS)"}
 DIFFICULTY_LABELS = {1: "Foundation", 2: "Intermediate", 3: "Advanced"}
 STATUS_LABELS = {"new": "Not started", "draft": "In progress", "done": "Submitted"}
 
@@ -63,7 +69,7 @@ def catalog():
         best = stats[r.id].best if r.id in stats and stats[r.id].best is not None else None
         items.append({"record": r, "status": st, "best": round(100 * best) if best is not None else None})
     return render_template("practice/catalog.html", items=items, filters=filters, total=len(records),
-                           areas=sorted({r.area for r in records}), settings=SETTING_LABELS,
+                           areas=sorted({r.area for r in records}), area_labels=AREA_LABELS, settings=SETTING_LABELS,
                            difficulties=DIFFICULTY_LABELS, statuses=STATUS_LABELS)
 
 
@@ -96,7 +102,8 @@ def draft(attempt_id: int):
     except (AnswerError, ValueError, TypeError) as err:
         db.session.rollback()
         return jsonify(error=str(err)), 400
-    return jsonify(saved_at=attempt.saved_at.isoformat(), answer=attempt.answer)
+    saved = attempt.saved_at if attempt.saved_at.tzinfo else attempt.saved_at.replace(tzinfo=dt.timezone.utc)
+    return jsonify(saved_at=saved.isoformat(), answer=attempt.answer)
 
 
 def _form_answer() -> dict:
