@@ -102,13 +102,13 @@ def first_listed_only(r, enc: Encounter, data):
             yield r.finding(f"{dx_display(code)} may only be reported as the first-listed diagnosis.", code=code)
 
 
-@rule("B5.unacceptable-principal", Severity.WARN, "Unacceptable principal diagnosis",
+@rule("B5.unacceptable-principal", Severity.DENY, "Unacceptable principal diagnosis (inpatient)",
       "MCE unacceptable principal diagnosis list")
 def unacceptable_principal(r, enc: Encounter, data):
-    if enc.diagnoses and "unacceptable" in data.mce_flags(enc.diagnoses[0]):
-        severity = Severity.DENY if enc.inpatient else Severity.WARN
+    # An inpatient (MCE) edit: screening and encounter Z codes are fine first-listed in an office.
+    if enc.inpatient and enc.diagnoses and "unacceptable" in data.mce_flags(enc.diagnoses[0]):
         yield r.finding(f"{dx_display(enc.diagnoses[0])} is not acceptable as a principal diagnosis.",
-                        code=enc.diagnoses[0], severity=severity)
+                        code=enc.diagnoses[0])
 
 
 def _unrelated(enc: Encounter, a: str, b: str) -> bool:
