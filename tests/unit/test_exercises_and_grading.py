@@ -177,3 +177,41 @@ def test_inpatient_grading_groups_key_and_answer(codes_session):
     result = grade(ex.variant(0), weaker, EditData(codes_session), key)
     assert result.drg["key"]["drg"] != result.drg["answer"]["drg"]
     assert any(d["level"] == "MCC" for d in result.drg["key"]["drivers"])
+
+
+def test_reimport_updates_in_place_and_withdraws_removed_files(codes_session, tmp_path):
+    from sqlalchemy import select
+
+    from trainer.exercises.store import import_exercises
+    from trainer.models import Attempt, ExerciseRecord, School, User
+
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    target = folder / "fx-knee-injection.yaml"
+    target.write_text(KNEE.read_text())
+    first = import_exercises(codes_session, tmp_path)
+    assert (first.created, first.problems) == (1, [])
+    school = School(name="S", slug="s")
+    codes_session.add(school)
+    codes_session.flush()
+    user = User(name="L", email="l@s.example", role="learner", school_id=school.id, password_hash="x")
+    codes_session.add(user)
+    codes_session.flush()
+    codes_session.add(Attempt(user_id=user.id, exercise_id="fx-knee-injection", variant=0, answer={}))
+    codes_session.commit()
+
+    target.write_text(KNEE.read_text().replace("Test fixture: knee", "Test fixture (revised): knee"))
+    second = import_exercises(codes_session, tmp_path)
+    assert (second.created, second.updated) == (0, 1)
+    record = codes_session.get(ExerciseRecord, "fx-knee-injection")
+    assert record.title.startswith("Test fixture (revised)")
+    assert codes_session.execute(select(Attempt).where(Attempt.exercise_id == record.id)).scalar_one()
+
+    target.write_text(KNEE.read_text().replace('"M17.1{{dx_char}}"', '"M17.1"'))  # a key that fails
+    third = import_exercises(codes_session, tmp_path)
+    assert third.problems and codes_session.get(ExerciseRecord, "fx-knee-injection").active  # old version stays
+
+    target.unlink()
+    fourth = import_exercises(codes_session, tmp_path)
+    assert fourth.deactivated == 1 and not codes_session.get(ExerciseRecord, "fx-knee-injection").active
+    assert import_exercises(codes_session, tmp_path).changed is False
