@@ -215,3 +215,24 @@ def test_reimport_updates_in_place_and_withdraws_removed_files(codes_session, tm
     fourth = import_exercises(codes_session, tmp_path)
     assert fourth.deactivated == 1 and not codes_session.get(ExerciseRecord, "fx-knee-injection").active
     assert import_exercises(codes_session, tmp_path).changed is False
+
+
+def test_present_on_admission_indicators_are_graded(codes_session):
+    ex = load_exercise(BUNDLED / "inpatient" / "ip-appendicitis-lap-appendectomy.yaml")
+    key = ex.key_answer(0)
+    assert key["poa"] and len(key["poa"]) == len(key["diagnoses"])
+    perfect = grade(ex.variant(0), key, EditData(codes_session), key)
+    assert perfect.score == perfect.max_score
+    wrong = dict(key, poa=["N" if key["poa"][0] != "N" else "Y"] + key["poa"][1:])
+    result = grade(ex.variant(0), wrong, EditData(codes_session), key)
+    poa = [f for f in result.findings if f.rule == "grade.poa"]
+    assert len(poa) == 1 and poa[0].points == 0.5 and result.score == result.max_score - 0.5
+
+
+def test_clean_answer_keeps_poa_with_its_diagnosis():
+    from trainer.practice.operations import AnswerError, clean_answer
+
+    answer = clean_answer({"diagnoses": ["K35.80", "", "E11.9"], "poa": ["Y", "", "1"]})
+    assert answer["diagnoses"] == ["K3580", "E119"] and answer["poa"] == ["Y", "1"]
+    with pytest.raises(AnswerError, match="present-on-admission"):
+        clean_answer({"diagnoses": ["K35.80"], "poa": ["maybe"]})

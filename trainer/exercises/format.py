@@ -100,6 +100,8 @@ class Exercise:
                             "dx_pointers": p.get("dx_pointers") or [1]} for p in key.get("procedures") or []],
             "pcs_procedures": [p["code"] for p in key.get("pcs_procedures") or []],
             "facts": v.get("facts") or {},
+            **({"poa": [str(d.get("poa", "")) for d in key["diagnoses"]]}
+               if any("poa" in d for d in key["diagnoses"]) else {}),
         }
 
 

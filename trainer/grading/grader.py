@@ -24,6 +24,7 @@ from ..edits.model import Finding, parse_encounter
 DX_CODE, DX_FIRST = 2.0, 1.0
 LINE_CODE, LINE_MODS, LINE_UNITS, LINE_POINTERS = 2.0, 1.0, 0.5, 0.5
 PCS_CODE = 2.0
+POA = 0.5
 EXTRA, EDIT, EDIT_CAP = 1.0, 0.5, 2.0
 REF_DX = "ICD-10-CM Official Guidelines"
 REF_SEQ = "ICD-10-CM Official Guidelines Section II (principal) / IV.G (first-listed)"
@@ -112,6 +113,7 @@ class _Grader:
                 self.earned += DX_CODE
                 self.lines.append(LineResult("diagnosis", "right", _dx(item["code"]), _dx(hit), DX_CODE, DX_CODE,
                                              [], ref))
+                self._poa(item, hit)
                 continue
             near = next((g for g in unused if any(g[:3] == a[:3] for a in accepts)), None)
             if near:
@@ -144,6 +146,22 @@ class _Grader:
                 self.lose("grade.sequencing", "error", _dx(first["code"]), _dx(given[0]) if given else None,
                           f"The first-listed (principal) diagnosis should be {_dx(first['code'])}.", REF_SEQ,
                           DX_FIRST)
+
+    def _poa(self, item: dict, given_code: str) -> None:
+        """Inpatient: half a point for the present-on-admission indicator of each matched diagnosis."""
+        if "poa" not in item or self.answer.get("poa") is None:
+            return
+        codes = [normalise(c) for c in self.answer.get("diagnoses", [])]
+        poa = self.answer["poa"]
+        given = poa[codes.index(given_code)] if given_code in codes and codes.index(given_code) < len(poa) else ""
+        expected = str(item["poa"]).upper()
+        self.possible += POA
+        if given == expected:
+            self.earned += POA
+        else:
+            self.lose("grade.poa", "partial", expected, given or None,
+                      f"{_dx(item['code'])}: the present-on-admission indicator is {expected}.",
+                      "ICD-10-CM Official Guidelines Appendix I (POA reporting)", POA)
 
     # -- procedure lines -----------------------------------------------------------------------
     def _pointed(self, pointers, dx_list) -> list[str]:

@@ -21,6 +21,7 @@ from ..models import Attempt, ExerciseRecord, Role, User
 MAX_DX, MAX_LINES, MAX_PCS, MAX_MODS, MAX_POINTERS = 12, 50, 25, 4, 4
 CODE = re.compile(r"^[A-Z0-9]{2,8}$")
 LETTERS = "ABCDEFGHIJKL"
+POA_VALUES = ("", "Y", "N", "U", "W", "1")
 
 
 class AnswerError(ValueError):
@@ -105,7 +106,17 @@ def clean_answer(raw) -> dict:
     pcs = [c for c in (_code(v, f"ICD-10-PCS {i + 1}") for i, v in enumerate(_list(raw.get("pcs_procedures")))) if c]
     if len(pcs) > MAX_PCS:
         raise AnswerError(f"at most {MAX_PCS} ICD-10-PCS codes")
-    return {"diagnoses": dx, "procedures": lines, "pcs_procedures": pcs}
+    answer = {"diagnoses": dx, "procedures": lines, "pcs_procedures": pcs}
+    poa_raw = raw.get("poa")
+    if poa_raw is not None:
+        if not isinstance(poa_raw, list):
+            raise AnswerError("poa: expected one indicator per diagnosis row")
+        poa = [str(v or "").strip().upper() for v in poa_raw]
+        if any(v not in POA_VALUES for v in poa):
+            raise AnswerError("present-on-admission indicators are Y, N, U, W or 1")
+        # keep the indicators of the rows that hold a code, in the same order as the codes
+        answer["poa"] = [poa[i] if i < len(poa) else "" for i, code in enumerate(rows) if code]
+    return answer
 
 
 def open_attempt(session: Session, user: User, record: ExerciseRecord) -> Attempt:

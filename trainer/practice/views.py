@@ -122,7 +122,10 @@ def _form_answer() -> dict:
             continue
         lines.append({"code": request.form.get(prefix + "code", ""), "modifiers": request.form.get(prefix + "mods", ""),
                       "units": request.form.get(prefix + "units", ""), "dx_pointers": request.form.get(prefix + "ptr", "")})
-    return {"diagnoses": request.form.getlist("dx"), "procedures": lines, "pcs_procedures": request.form.getlist("pcs")}
+    answer = {"diagnoses": request.form.getlist("dx"), "procedures": lines, "pcs_procedures": request.form.getlist("pcs")}
+    if "poa" in request.form:
+        answer["poa"] = request.form.getlist("poa")
+    return answer
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

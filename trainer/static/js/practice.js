@@ -196,12 +196,18 @@
         lines.push({ code: value(p + "code"), modifiers: value(p + "mods"), units: value(p + "units"),
                      dx_pointers: value(p + "ptr") });
       });
-      return { diagnoses: values("dx"), procedures: lines, pcs_procedures: values("pcs") };
+      var answer = { diagnoses: values("dx"), procedures: lines, pcs_procedures: values("pcs") };
+      var poa = form.querySelectorAll('select[name="poa"]');
+      if (poa.length) {
+        answer.poa = Array.prototype.map.call(poa, function (s) { return s.value; });
+      }
+      return answer;
     }
 
     function fill(answer) {
       var set = function (field, v) { if (field) field.value = v == null ? "" : String(v); };
       (answer.diagnoses || []).forEach(function (v, i) { set(document.getElementById("dx-" + (i + 1)), v); });
+      (answer.poa || []).forEach(function (v, i) { set(document.getElementById("poa-" + (i + 1)), v); });
       (answer.pcs_procedures || []).forEach(function (v, i) { set(document.getElementById("pcs-" + (i + 1)), v); });
       (answer.procedures || []).forEach(function (line, i) {
         var p = "line-" + (i + 1) + "-";
