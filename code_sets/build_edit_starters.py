@@ -34,10 +34,19 @@ def main() -> None:
     codes = starter_codes()
 
     src = data / "mce" / "mce_v43_1_active_icd10cm_edit_lists.csv"
+    flags = data / "mce" / "mce_v43_1_code_flags.csv"
     with open(STARTER_DIR / "mce_icd10cm_edit_lists.csv", "w", newline="") as out:
         out.write(HEADER_NOTE.format(source="the CMS Medicare Code Editor v43.1 (FY2026) data file",
-                                     note="active ICD-10-CM edit lists; CMS, US Government work, public domain"))
+                                     note="active ICD-10-CM edit lists, then the male/female diagnosis lists as last "
+                                          "in force (Medicare ended them on 2024-09-30; other payers may apply them); "
+                                          "CMS, US Government work, public domain"))
         out.write(src.read_text())
+        with open(flags, newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["table"] == "I10DX":
+                    for flag in row["flags"].split("|"):
+                        if flag in ("male", "female"):
+                            out.write(f"{flag},{row['code']}\n")
 
     src = data / "ncci" / "ncci_aoc_2024-06-03.csv"
     with open(src, newline="") as fh, open(STARTER_DIR / "ncci_aoc.csv", "w", newline="") as out:

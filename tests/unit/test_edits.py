@@ -89,6 +89,16 @@ CASES = [
     ("F1.pointers", make(procedures=[line("99213", pointers=[5])]), make()),
     ("F1.pointers", make(procedures=[line("99213", pointers=[])]), make()),
     ("F0.diagnosis-required", make(diagnoses=[]), make()),
+    ("B8.mce-sex", make(payer="commercial", diagnoses=["N40.0"]),
+     make(payer="commercial", diagnoses=["N40.0"], patient={"sex": "M", "birth_date": "1960-05-01"})),
+    ("B8.mce-sex", make(payer="medicaid", diagnoses=["N40.0"]), make(diagnoses=["N40.0"])),  # Medicare: ended
+    ("B7.combination", make(diagnoses=["I10", "I50.22"]), make(diagnoses=["I11.0", "I50.22"])),
+    ("B7.combination", make(diagnoses=["I10", "N18.31"]), make(diagnoses=["I12.9", "N18.31"])),
+    ("B7.combination", make(diagnoses=["E11.9", "E11.65"]), make(diagnoses=["E11.65"])),
+    ("E4.global-period", make(procedures=[line("99213")], facts={"prior_surgery": {"code": "27447", "date": "2025-10-20"}}),
+     make(procedures=[line("99213", ["24"])], facts={"prior_surgery": {"code": "27447", "date": "2025-10-20"}})),
+    ("E4.global-period", make(procedures=[line("20610")], facts={"prior_surgery": {"code": "27447", "date": "2025-10-20"}}),
+     make(procedures=[line("99213")], facts={"prior_surgery": {"code": "27447", "date": "2025-01-20"}})),
 ]
 
 

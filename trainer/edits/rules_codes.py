@@ -206,3 +206,38 @@ def pcs(r, enc: Encounter, data):
         elif not enc.inpatient:
             yield r.finding(f"{code}: ICD-10-PCS codes are reported only for inpatient hospital procedures.",
                             code=code)
+
+
+@rule("B8.mce-sex", Severity.DENY, "Diagnosis consistent with the patient's sex (payers that apply it)",
+      "MCE sex edits (Medicare ended them 2024-09-30); claim-rules B8; CARC 10")
+def mce_sex(r, enc: Encounter, data):
+    if enc.payer == "medicare" or enc.patient.sex not in ("F", "M"):
+        return
+    other = "male" if enc.patient.sex == "F" else "female"
+    for code in dict.fromkeys(enc.diagnoses):
+        if other in data.mce_flags(code):
+            yield r.finding(f"{dx_display(code)} is a {other}-only diagnosis but the patient is recorded as "
+                            f"{'female' if enc.patient.sex == 'F' else 'male'}; {enc.payer} payers apply sex edits.",
+                            code=code)
+
+
+@rule("B7.combination", Severity.WARN, "Use the combination code", "ICD-10-CM Guidelines I.A.15, I.B.9, I.C.9.a")
+def combination(r, enc: Encounter, data):
+    codes = set(enc.diagnoses)
+    if "I10" in codes and not enc.fact("hypertension_unrelated"):
+        heart = any(c.startswith("I50") for c in codes)
+        kidney = any(c.startswith("N18") for c in codes)
+        if heart and kidney:
+            yield r.finding("I10 with heart failure and chronic kidney disease: the guidelines presume the link, so "
+                            "report I13.- (with the I50.- and N18.- codes) instead of I10.", code="I10")
+        elif heart:
+            yield r.finding("I10 with heart failure: the guidelines presume the link, so report I11.0 with the "
+                            "I50.- code instead of I10 (unless the provider documents they are unrelated).",
+                            code="I10")
+        elif kidney:
+            yield r.finding("I10 with chronic kidney disease: the guidelines presume the link, so report I12.- with "
+                            "the N18.- code instead of I10.", code="I10")
+    for without in ("E109", "E119", "E139", "E089", "E099"):
+        if without in codes and any(c.startswith(without[:3]) and c != without for c in codes):
+            yield r.finding(f"{dx_display(without)} means diabetes without complications, yet another "
+                            f"{without[:3]} code reports a complication: drop {dx_display(without)}.", code=without)

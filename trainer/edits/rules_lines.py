@@ -248,3 +248,41 @@ def pointers(r, enc: Encounter, data):
 def diagnosis_required(r, enc: Encounter, data):
     if not enc.diagnoses:
         yield r.finding("Report at least one diagnosis (the first-listed diagnosis goes in position A).")
+
+
+GLOBAL_WINDOWS = {"000": (0, 0), "010": (0, 10), "090": (-1, 90)}
+
+
+@rule("E4.global-period", Severity.DENY, "Services inside a surgery's global period",
+      "MPFS global days; NCCI Policy Manual ch. I (global surgery); claim-rules E4")
+def global_period(r, enc: Encounter, data):
+    """Case fact prior_surgery: {code, date} (same physician or group). Inside its window an E/M needs
+    24, 25 or 57 and a procedure needs 58, 78 or 79."""
+    import datetime as dt
+
+    prior = enc.fact("prior_surgery")
+    if not isinstance(prior, dict) or not prior.get("code") or not prior.get("date"):
+        return
+    try:
+        done = dt.date.fromisoformat(str(prior["date"]))
+    except ValueError:
+        return
+    fee = data.fee_schedule(str(prior["code"]).upper()) or {}
+    window = GLOBAL_WINDOWS.get(fee.get("global_days"))
+    if window is None:
+        return
+    days = (enc.date_of_service - done).days
+    if not window[0] <= days <= window[1] or days == 0 and window[1] == 0:
+        return
+    for line in enc.procedures:
+        mods = set(line.modifiers)
+        if is_em(line.code) and not mods & {"24", "25", "57"}:
+            yield r.finding(f"Line {line.number}: this visit falls in the {fee['global_days']}-day global period of "
+                            f"{prior['code']} ({done}); an unrelated E/M needs modifier 24 (57 for a decision to "
+                            "operate), otherwise it is part of the surgical package.", line=line.number,
+                            code=line.code)
+        elif not is_em(line.code) and data.fee_schedule(line.code) and not mods & {"58", "78", "79"} \
+                and (data.fee_schedule(line.code) or {}).get("global_days") in GLOBAL_WINDOWS:
+            yield r.finding(f"Line {line.number}: a procedure inside the global period of {prior['code']} needs 58 "
+                            "(staged), 78 (return to the OR for a complication) or 79 (unrelated).",
+                            line=line.number, code=line.code)
