@@ -236,3 +236,13 @@ def test_clean_answer_keeps_poa_with_its_diagnosis():
     assert answer["diagnoses"] == ["K3580", "E119"] and answer["poa"] == ["Y", "1"]
     with pytest.raises(AnswerError, match="present-on-admission"):
         clean_answer({"diagnoses": ["K35.80"], "poa": ["maybe"]})
+
+
+def test_no_bundled_variant_leaves_a_placeholder_unfilled():
+    import yaml as _yaml
+
+    exercises, _ = load_tree(BUNDLED)
+    for ex in exercises:
+        for n in range(ex.variant_count):
+            text = _yaml.safe_dump(ex.variant(n), allow_unicode=True)
+            assert "{{" not in text, f"{ex.id} variant {n} still has a placeholder"

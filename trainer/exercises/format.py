@@ -25,7 +25,7 @@ PAYERS = ("medicare", "commercial", "medicaid")
 DOC_TYPES = ("progress_note", "ed_record", "operative_report", "pathology", "radiology", "discharge_summary",
              "history_physical", "consult", "procedure_note", "lab", "anesthesia_record", "nursing_note",
              "medication_record", "other")
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 TEXT, DATE, INT, BOOL = Field("str"), Field("date"), Field("int"), Field("bool")
 OPT_TEXT = Field("str", required=False)
