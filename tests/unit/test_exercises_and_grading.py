@@ -246,3 +246,12 @@ def test_no_bundled_variant_leaves_a_placeholder_unfilled():
         for n in range(ex.variant_count):
             text = _yaml.safe_dump(ex.variant(n), allow_unicode=True)
             assert "{{" not in text, f"{ex.id} variant {n} still has a placeholder"
+
+
+def test_unspecified_code_gets_a_pointed_explanation(codes_session):
+    result = _grade(codes_session, {"diagnoses": ["M17.10"]})
+    finding = next(f for f in result.findings if f.rule == "grade.dx-specificity")
+    assert "unspecified code is not the right choice" in finding.message and "I.B.18" in finding.message
+    other = _grade(codes_session, {"diagnoses": ["M17.0"]})
+    plain = next(f for f in other.findings if f.rule == "grade.dx-specificity")
+    assert "unspecified" not in plain.message

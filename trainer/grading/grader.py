@@ -84,8 +84,9 @@ def _accepts(item: dict) -> set[str]:
 
 
 class _Grader:
-    def __init__(self, key: dict, answer: dict):
+    def __init__(self, key: dict, answer: dict, describe=None):
         self.key, self.answer = key, answer
+        self.describe = describe  # code -> its ICD-10-CM title, for sharper feedback
         self.lines: list[LineResult] = []
         self.findings: list[GradeFinding] = []
         self.earned = self.possible = 0.0
@@ -120,6 +121,9 @@ class _Grader:
                 unused.remove(near)
                 self.earned += DX_CODE / 2
                 why = (f"right category, wrong specificity: {_dx(near)} instead of {_dx(item['code'])}")
+                if self.describe and "unspecified" in self.describe(near).lower():
+                    why += (" - the record documents the detail, so the unspecified code is not the right "
+                            "choice (Guidelines I.B.18)")
                 self.lines.append(LineResult("diagnosis", "partial", _dx(item["code"]), _dx(near), DX_CODE / 2,
                                              DX_CODE, [why], ref))
                 self.lose("grade.dx-specificity", "partial", _dx(item["code"]), _dx(near), why[0].upper() + why[1:] + ".",
@@ -298,7 +302,11 @@ def grade(variant: dict, answer: dict, data: EditData, key_answer: dict) -> Grad
     ``key_answer`` is the key in the answer shape; the engine runs on both, and only the
     learner's failing findings that the key does not share cost points.
     """
-    g = _Grader(variant["key"], answer)
+    def describe(code: str) -> str:
+        versions = data.versions(CodeSystem.ICD10CM, code)
+        return versions[-1].description if versions else ""
+
+    g = _Grader(variant["key"], answer, describe)
     g.diagnoses()
     g.procedures()
     g.pcs()
