@@ -96,3 +96,14 @@ def test_exercises_list_key_and_grade_round_trip(app, tmp_path):
     worse = json.loads(run(app, "grade", exercise_id, str(answer), "--json").stdout)
     assert worse["score"] < worse["max_score"]
     assert all({"rule", "severity", "expected", "given", "message", "reference"} <= set(f) for f in worse["findings"])
+
+
+def test_exams_blueprints_and_questions_commands(app):
+    blueprints = json.loads(run(app, "exams", "blueprints", "--json").stdout)
+    cpc = next(b for b in blueprints if b["id"] == "cpc")
+    assert {"id", "items", "scored_items", "minutes", "pass_mark", "sections"} <= set(cpc)
+    assert all("items" in s for s in cpc["sections"])
+    listed = json.loads(run(app, "questions", "list", "--json").stdout)
+    assert listed and {"id", "exams", "section"} <= set(listed[0])
+    checked = run(app, "questions", "validate")
+    assert checked.exit_code == 0 and "0 problem(s)" in checked.stdout

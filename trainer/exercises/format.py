@@ -210,7 +210,9 @@ def load_tree(root: str | Path, paths: list[str | Path] | None = None) -> tuple[
     root = Path(root)
     files: list[Path] = []
     for p in [Path(x) for x in paths] if paths else [root]:
-        files += sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
+        # folders starting with "_" hold other content (exam questions, blueprints)
+        files += sorted(f for f in p.rglob("*.yaml") if not any(part.startswith("_") for part in
+                                                                  f.relative_to(p).parts[:-1])) if p.is_dir() else [p]
     exercises, problems, seen = [], [], {}
     for f in files:
         try:

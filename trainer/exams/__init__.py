@@ -1,0 +1,1 @@
+"""Certification exam practice: the question bank and the exam blueprints (no Flask)."""
