@@ -8,7 +8,6 @@ import sqlite3
 
 from sqlalchemy.orm import Session
 
-from trainer.codes.pcs import axis_names  # noqa: F401  (re-exported for importers)
 from trainer.codes.tables import Code, CodeSystem
 
 from .base import Progress, bulk_insert, no_progress, record_release, release_loaded, text_checksum
