@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from . import rules_codes, rules_lines  # noqa: F401  (registers the rules)
 from .data import EditData
 from .model import Encounter, Finding, Severity, parse_encounter
-from .registry import RULES, run_rules
+from .registry import run_rules
 
 
 def check(encounter: Encounter, data: EditData) -> list[Finding]:
@@ -17,8 +17,3 @@ def check(encounter: Encounter, data: EditData) -> list[Finding]:
 
 def check_dict(session: Session, payload: dict, data: EditData | None = None) -> list[Finding]:
     return check(parse_encounter(payload), data or EditData(session))
-
-
-def rule_catalogue() -> list[dict]:
-    return [{"rule": r.id, "severity": r.severity, "title": r.title, "reference": r.reference}
-            for r in sorted(RULES.values(), key=lambda r: r.order)]

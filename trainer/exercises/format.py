@@ -172,18 +172,18 @@ def load_exercise(path: str | Path, root: str | Path | None = None) -> Exercise:
     else:
         check(data, SCHEMA, node, shown, "", problems)
     if not problems:
-        problems += _semantic_problems(data, node, shown, path)
+        problems += _semantic_problems(data, text, shown, path)
     if problems:
         raise ExerciseError(problems)
     return Exercise(data["id"], path.parent.name, shown, data, hashlib.sha256(raw).hexdigest(), text)
 
 
-def _semantic_problems(template: dict, node, shown: str, path: Path) -> list[Problem]:
+def _semantic_problems(template: dict, text: str, shown: str, path: Path) -> list[Problem]:
     out = []
     variants = template.get("variants") or []
     data = template
     if variants:
-        data = _variant_data(path.read_text(encoding="utf-8"), 0)
+        data = _variant_data(text, 0)  # the file is already read: check variant 0 as learners see it
     if path.stem != template["id"]:
         out.append(Problem(shown, "id", 1, f"the file must be named {template['id']}.yaml"))
     if data["kind"] == "inpatient" and data["setting"] != "inpatient":

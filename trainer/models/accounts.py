@@ -78,6 +78,3 @@ class User(UserMixin, Base):
     @property
     def role_label(self) -> str:
         return Role.LABELS.get(self.role, self.role)
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -108,8 +109,6 @@ def draft(attempt_id: int):
 
 def _form_answer() -> dict:
     """The panel's fields (works without JavaScript), or the JSON the script put in answer_json."""
-    import json
-
     if request.form.get("answer_json"):
         try:
             return json.loads(request.form["answer_json"])
