@@ -79,3 +79,18 @@ def test_bundled_questions_all_validate(codes_session):
     problems += code_problems(codes_session, questions) + section_problems(questions, blueprints)
     assert problems == [], "\n".join(map(str, problems))
     assert len(questions) >= 2
+
+
+def test_an_item_can_belong_to_several_exams_with_a_section_in_each(tmp_path):
+    blueprints, _ = load_blueprints(CONTENT / "_blueprints")
+    shared = GOOD.replace("exams: [cpc]", "exams: [cpc, cca]")
+    (tmp_path / "t.yaml").write_text(shared)
+    questions, _ = load_questions(tmp_path)
+    assert [p.field for p in section_problems(questions, blueprints)] == ["q-test-one.section"]
+    (tmp_path / "t.yaml").write_text(shared.replace("section: em", "section: em\n    sections: {cca: classification-systems}"))
+    questions, problems = load_questions(tmp_path)
+    assert problems == [] and section_problems(questions, blueprints) == []
+    assert questions[0].section_for("cca") == "classification-systems" and questions[0].section_for("cpc") == "em"
+    (tmp_path / "t.yaml").write_text(GOOD.replace("section: em", "section: em\n    sections: {cca: privacy}"))
+    questions, _ = load_questions(tmp_path)
+    assert "not tagged for cca" in section_problems(questions, blueprints)[0].message

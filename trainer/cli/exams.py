@@ -40,12 +40,14 @@ def questions_list(as_json: bool):
     from ..exams.questions import load_questions
 
     found, problems = load_questions(QUESTIONS_DIR)
-    rows = [{"id": q.id, "exams": list(q.exams), "section": q.section} for q in found]
+    rows = [{"id": q.id, "exams": list(q.exams), "section": q.section,
+             "sections": {exam: q.section_for(exam) for exam in q.exams}} for q in found]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
         for r in rows:
-            click.echo(f"{r['id']:<40} {','.join(r['exams']):<12} {r['section']}")
+            click.echo(f"{r['id']:<40} {','.join(r['exams']):<12} "
+                       f"{', '.join(f'{e}: {s}' for e, s in r['sections'].items())}")
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
 

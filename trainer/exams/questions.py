@@ -28,6 +28,8 @@ ITEM = Field("map", fields={
     "id": Field("str", pattern=ID_RE),
     "exams": Field("list", item=Field("str", choices=EXAMS)),
     "section": Field("str"),
+    # Another exam's section for an item tagged for several exams, e.g. {cca: classification-systems}.
+    "sections": Field("map", required=False, allow_extra=True, fields={}),
     "stem": Field("str"),
     "options": Field("map", fields={letter: Field("str") for letter in LETTERS}),
     "answer": Field("str", choices=LETTERS),
@@ -51,6 +53,11 @@ class Question:
     code_set_year: str
     path: str
     date_of_service: object = None
+    sections: tuple[tuple[str, str], ...] = ()
+
+    def section_for(self, exam: str) -> str:
+        """The item's section in ``exam``'s blueprint (``sections`` overrides ``section`` per exam)."""
+        return dict(self.sections).get(exam, self.section)
 
 
 def load_questions(root: str | Path, paths=None) -> tuple[list[Question], list[Problem]]:
@@ -85,7 +92,7 @@ def load_questions(root: str | Path, paths=None) -> tuple[list[Question], list[P
             seen[item["id"]] = shown
             out.append(Question(item["id"], tuple(item["exams"]), item["section"], item["stem"], item["options"],
                                 item["answer"], item["rationale"], item["code_set_year"], shown,
-                                item.get("date_of_service")))
+                                item.get("date_of_service"), tuple(sorted((item.get("sections") or {}).items()))))
     return out, problems
 
 
@@ -123,13 +130,20 @@ def code_problems(session: Session, questions: list[Question]) -> list[Problem]:
 
 
 def section_problems(questions: list[Question], blueprints: list[dict]) -> list[Problem]:
-    """The section must be one of the sections of a blueprint of an exam the item is tagged for."""
+    """For every exam an item is tagged for, its section there must be one of that blueprint's sections."""
     sections = {bp["id"]: {s["id"] for s in bp["sections"]} for bp in blueprints}
     out = []
     for q in questions:
-        allowed = set().union(*(sections.get(e, set()) for e in q.exams))
-        if q.section not in allowed:
-            out.append(Problem(q.path, f"{q.id}.section", None,
-                               f"{q.section!r} is not a section of {', '.join(q.exams)}: use one of "
-                               f"{', '.join(sorted(allowed))}"))
+        for exam, section in q.sections:
+            if exam not in q.exams:
+                out.append(Problem(q.path, f"{q.id}.sections.{exam}", None,
+                                   f"the item is not tagged for {exam}: add it to exams or drop this section"))
+        for exam in q.exams:
+            section = q.section_for(exam)
+            if section not in sections.get(exam, set()):
+                field = "section" if section == q.section else f"sections.{exam}"
+                out.append(Problem(q.path, f"{q.id}.{field}", None,
+                                   f"{section!r} is not a section of {exam}: use one of "
+                                   f"{', '.join(sorted(sections.get(exam, set())))} (set sections: {{{exam}: ...}} "
+                                   "when the item belongs to several exams)"))
     return out
