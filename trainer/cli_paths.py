@@ -3,3 +3,5 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
+QUESTIONS_DIR = EXERCISES_DIR / "_questions"
+BLUEPRINTS_DIR = EXERCISES_DIR / "_blueprints"

@@ -57,6 +57,13 @@ def load_exercises(session: Session):
     return import_exercises(session, EXERCISES_DIR)
 
 
+def load_question_bank(session: Session):
+    from .cli_paths import BLUEPRINTS_DIR, QUESTIONS_DIR
+    from .exams.store import import_bank
+
+    return import_bank(session, QUESTIONS_DIR, BLUEPRINTS_DIR)
+
+
 def ensure_demo_school(session: Session) -> list[tuple[DemoAccount, bool]]:
     """Create the demo school and its accounts if missing; returns (account, created) pairs."""
     name, slug = DEMO_SCHOOL

@@ -40,13 +40,20 @@ def setup(demo: bool):
         click.echo(f"  {label}: {'loaded ' + format(rows, ',') + ' rows' if rows else 'already loaded'}")
 
     load_code_sets(db().session, report, progress)
-    click.echo("Loading bundled exercises ...")
+    click.echo("Loading bundled exercises, exam blueprints and questions ...")
     from ..setup import load_exercises
 
     imported = load_exercises(db().session)
     click.echo(f"  exercises: {imported.created} new, {imported.updated} updated, {imported.unchanged} unchanged, "
                f"{imported.deactivated} withdrawn")
     for problem in imported.problems:
+        click.echo(f"  rejected: {problem}", err=True)
+    from ..setup import load_question_bank
+
+    bank = load_question_bank(db().session)
+    click.echo(f"  exam blueprints: {bank.blueprints}; questions: {bank.created} new, {bank.updated} updated, "
+               f"{bank.unchanged} unchanged, {bank.withdrawn} withdrawn")
+    for problem in bank.problems:
         click.echo(f"  rejected: {problem}", err=True)
     if demo:
         click.echo("Demo school and accounts:")

@@ -7,10 +7,7 @@ import time
 
 import click
 
-from ..cli_paths import EXERCISES_DIR
-
-QUESTIONS_DIR = EXERCISES_DIR / "_questions"
-BLUEPRINTS_DIR = EXERCISES_DIR / "_blueprints"
+from ..cli_paths import BLUEPRINTS_DIR, EXERCISES_DIR, QUESTIONS_DIR  # noqa: F401
 
 
 def db():

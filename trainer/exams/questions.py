@@ -54,6 +54,7 @@ class Question:
     path: str
     date_of_service: object = None
     sections: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()
 
     def section_for(self, exam: str) -> str:
         """The item's section in ``exam``'s blueprint (``sections`` overrides ``section`` per exam)."""
@@ -92,7 +93,8 @@ def load_questions(root: str | Path, paths=None) -> tuple[list[Question], list[P
             seen[item["id"]] = shown
             out.append(Question(item["id"], tuple(item["exams"]), item["section"], item["stem"], item["options"],
                                 item["answer"], item["rationale"], item["code_set_year"], shown,
-                                item.get("date_of_service"), tuple(sorted((item.get("sections") or {}).items()))))
+                                item.get("date_of_service"), tuple(sorted((item.get("sections") or {}).items())),
+                                tuple(item.get("tags") or ())))
     return out, problems
 
 

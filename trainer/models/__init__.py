@@ -4,3 +4,4 @@ from ..codes.tables import (  # noqa: F401
 )
 from .accounts import Role, School, User  # noqa: F401
 from .practice import Attempt, ExerciseRecord  # noqa: F401
+from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord  # noqa: F401

@@ -1,0 +1,102 @@
+"""Importing the question bank and the bundled blueprints into the database (no Flask).
+
+Like the exercises: a changed item is updated in place (sittings keep pointing at it), an item that
+fails validation is rejected and its previous version stays, an item no longer in the files is
+withdrawn (never deleted: past sittings still show it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..exercises.schema import Problem
+from ..models.exams import BlueprintRecord, QuestionRecord
+from .blueprints import load_blueprints
+from .questions import EXAMS, Question, code_problems, load_questions, section_problems
+
+
+@dataclass
+class BankReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    blueprints: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _fields(q: Question) -> dict:
+    return {"exams": list(q.exams), "sections": {e: q.section_for(e) for e in q.exams}, "stem": q.stem,
+            "options": dict(q.options), "answer": q.answer, "rationale": q.rationale,
+            "code_set_year": q.code_set_year, "tags": list(q.tags), "path": q.path}
+
+
+def _checksum(fields: dict) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def import_bank(session: Session, questions_dir: str | Path, blueprints_dir: str | Path) -> BankReport:
+    blueprints, problems = load_blueprints(blueprints_dir)
+    report = BankReport(problems=problems)
+    existing_bp = {b.id: b for b in session.execute(
+        select(BlueprintRecord).where(BlueprintRecord.school_id.is_(None))).scalars()}
+    for bp in blueprints:
+        bp = json.loads(json.dumps(bp, default=str))  # dates as ISO text, as JSON stores them
+        row = existing_bp.get(bp["id"])
+        if row is None:
+            session.add(BlueprintRecord(id=bp["id"], school_id=None, pool=bp["id"], name=bp["name"], data=bp))
+        elif row.data != bp or not row.active:
+            row.name, row.data, row.active = bp["name"], bp, True
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+        report.blueprints += 1
+
+    questions, found = load_questions(questions_dir)
+    found += code_problems(session, questions) + section_problems(questions, blueprints)
+    report.problems += found
+    bad = {p.field.split(".")[0] for p in found}
+    bad_paths = {p.path for p in found if p.field.startswith(("items", "(file)"))}
+    existing = {r.id: r for r in session.execute(select(QuestionRecord)).scalars()}
+    for q in questions:
+        if q.id in bad:
+            continue
+        fields = _fields(q)
+        checksum = _checksum(fields)
+        row = existing.get(q.id)
+        if row is None:
+            session.add(QuestionRecord(id=q.id, checksum=checksum, active=True, **fields))
+            report.created += 1
+        elif row.checksum != checksum or not row.active:
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.checksum, row.active = checksum, True
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    seen = {q.id for q in questions}
+    for row in existing.values():
+        if row.id not in seen and row.active and row.path not in bad_paths:
+            row.active = False
+            report.withdrawn += 1
+    session.commit()
+    return report
+
+
+def pool_sections(session: Session, pool: str) -> dict[str, list[str]]:
+    """Active question ids of one exam's pool, by section."""
+    if pool not in EXAMS:
+        raise ValueError(f"unknown question pool {pool!r}")
+    out: dict[str, list[str]] = {}
+    for qid, sections in session.execute(select(QuestionRecord.id, QuestionRecord.sections)
+                                         .where(QuestionRecord.active.is_(True))):
+        if pool in sections:
+            out.setdefault(sections[pool], []).append(qid)
+    for ids in out.values():
+        ids.sort()
+    return out

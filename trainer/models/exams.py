@@ -1,0 +1,95 @@
+"""Question bank, exam blueprints, and learners' sittings (timed exams and untimed practice)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_base import Base
+from .accounts import School, User, utcnow
+
+
+class QuestionRecord(Base):
+    """One multiple-choice item as imported from the bank; a changed file updates it in place."""
+
+    __tablename__ = "question"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    exams: Mapped[list] = mapped_column(JSON)
+    sections: Mapped[dict] = mapped_column(JSON)  # exam -> section id
+    stem: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict] = mapped_column(JSON)
+    answer: Mapped[str] = mapped_column(String(1))
+    rationale: Mapped[str] = mapped_column(Text)
+    code_set_year: Mapped[str] = mapped_column(String(10))
+    tags: Mapped[list] = mapped_column(JSON)
+    path: Mapped[str] = mapped_column(String(300))
+    checksum: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BlueprintRecord(Base):
+    """An exam blueprint: bundled (school_id NULL, from exercises/_blueprints) or a school's own."""
+
+    __tablename__ = "exam_blueprint"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    pool: Mapped[str] = mapped_column(String(10))  # whose questions it draws: cpc, cca or cpb
+    name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict] = mapped_column(JSON)  # the blueprint as in the files
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    school: Mapped[School | None] = relationship()
+
+
+class ExamSitting(Base):
+    """One sitting of an exam (timed, with a deadline kept here) or an untimed practice set."""
+
+    __tablename__ = "exam_sitting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    blueprint_id: Mapped[str] = mapped_column(ForeignKey("exam_blueprint.id"))
+    mode: Mapped[str] = mapped_column(String(10))  # "exam" or "practice"
+    title: Mapped[str] = mapped_column(String(200))
+    blueprint: Mapped[dict] = mapped_column(JSON)  # a copy as drawn, so later edits change nothing here
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    auto_submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=1)  # where the learner was, to resume there
+    score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+
+    user: Mapped[User] = relationship()
+    items: Mapped[list["ExamItem"]] = relationship(order_by="ExamItem.position", back_populates="sitting")
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ExamItem(Base):
+    """One drawn question of a sitting, with the learner's choice as last saved."""
+
+    __tablename__ = "exam_item"
+    __table_args__ = (UniqueConstraint("sitting_id", "position"), UniqueConstraint("sitting_id", "question_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("exam_sitting.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), index=True)
+    section: Mapped[str] = mapped_column(String(60))
+    scored: Mapped[bool] = mapped_column(Boolean, default=True)  # False for unscored pretest items
+    choice: Mapped[str | None] = mapped_column(String(1))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)  # the client's clock (ms) of the last save
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)  # practice: feedback shown, choice locked
+
+    sitting: Mapped[ExamSitting] = relationship(back_populates="items")
+    question: Mapped[QuestionRecord] = relationship()
