@@ -38,6 +38,11 @@ def app(tmp_path_factory, monkeypatch_session):
         ensure_demo_school(db.session)
         report = import_exercises(db.session, FIXTURE_EXERCISES)
         assert report.problems == [] and report.created >= 1
+        from trainer.cli_paths import BLUEPRINTS_DIR, QUESTIONS_DIR
+        from trainer.exams.store import import_bank
+
+        bank = import_bank(db.session, QUESTIONS_DIR, BLUEPRINTS_DIR)
+        assert bank.blueprints == 3 and bank.created >= 100
     yield app
     with app.app_context():
         db.session.remove()

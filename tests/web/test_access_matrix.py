@@ -9,7 +9,9 @@ import pytest
 
 from trainer.access import PUBLIC, SIGNED_IN
 from trainer.extensions import db
-from trainer.models import Attempt, Role
+from sqlalchemy import select
+
+from trainer.models import Attempt, ExamItem, ExamSitting, QuestionRecord, Role
 
 from .conftest import csrf_from, login
 
@@ -18,11 +20,12 @@ ROLES = (None, *Role.ALL)
 LAST = {"auth.logout"}
 
 
-def sample_url(app, rule, target_user_id: int, attempt_id: int) -> str:
+def sample_url(app, rule, target_user_id: int, attempt_id: int, sitting_id: int) -> str:
     values = {}
     for arg in rule.arguments:
         values[arg] = {"system": "icd10cm", "code": "E11.9", "user_id": target_user_id,
-                       "exercise_id": "fx-knee-injection", "attempt_id": attempt_id}[arg]
+                       "exercise_id": "fx-knee-injection", "attempt_id": attempt_id, "blueprint_id": "cpc",
+                       "sitting_id": sitting_id, "position": 1}[arg]
     with app.test_request_context():
         from flask import url_for
 
@@ -40,6 +43,12 @@ def test_route_matrix(app, make_user, role):
     target = make_user(Role.LEARNER)
     attempt = Attempt(user_id=target.id, exercise_id="fx-knee-injection", variant=0, answer={})
     db.session.add(attempt)
+    sitting = ExamSitting(user_id=target.id, blueprint_id="cpc", mode="exam", title="CPC", blueprint={"items": 1},
+                          position=1)
+    db.session.add(sitting)
+    db.session.flush()
+    db.session.add(ExamItem(sitting_id=sitting.id, position=1, section="em", question_id=db.session.execute(
+        select(QuestionRecord.id).limit(1)).scalar_one()))
     db.session.commit()
     client = app.test_client()
     if role:
@@ -50,7 +59,7 @@ def test_route_matrix(app, make_user, role):
     checked = 0
     for rule in rules:
         marker = app.view_functions[rule.endpoint]._access
-        url = sample_url(app, rule, target.id, attempt.id)
+        url = sample_url(app, rule, target.id, attempt.id, sitting.id)
         for method in sorted({"GET", "POST"} & rule.methods):
             if method == "POST":
                 token_page = client.get("/auth/password" if role else "/auth/login")

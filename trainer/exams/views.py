@@ -208,9 +208,8 @@ def review(sitting_id: int):
 @signed_in
 def submit_sitting(sitting_id: int):
     sitting = _sitting_or_404(sitting_id)
-    if not finalize_if_due(db.session, sitting):
-        if not submit(db.session, current_user, sitting):
-            flash("This exam had already been submitted; it was recorded once.", "info")
+    if sitting.submitted or not submit(db.session, current_user, sitting):
+        flash("This exam had already been submitted; it was recorded once.", "info")
     return redirect(url_for(".result", sitting_id=sitting.id))
 
 
