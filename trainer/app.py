@@ -78,6 +78,7 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .exams import authoring  # noqa: F401  (adds the blueprint editor's routes)
     from .exams.views import bp as exams_bp
     from .lookup.api import bp as api_bp
     from .lookup.views import bp as lookup_bp

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from trainer.exams import sittings as ops
 from trainer.exams.draw import section_counts
 from trainer.extensions import db
-from trainer.models import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord, Role
+from trainer.models import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord, Role, School
 
 from .conftest import csrf_from, login
 
@@ -229,3 +229,35 @@ def test_nobody_else_answers_or_reads_a_sitting(app, school, make_user, login_as
     assert login(instructor, make_user(Role.INSTRUCTOR, school_obj=school).email).status_code == 302
     assert instructor.get(f"/exams/sittings/{sitting.id}/result").status_code == 200
     assert instructor.get(f"/exams/sittings/{sitting.id}/q/1").status_code == 404
+
+
+def test_an_instructor_defines_a_blueprint_that_only_their_school_sees(app, school, make_user, login_as):
+    client = login_as(make_user(Role.INSTRUCTOR, school_obj=school))
+    page = client.get("/exams/blueprints/new/cpc").get_data(as_text=True)
+    assert "Evaluation and Management" in page and "in the bank" in page
+    form = {"csrf_token": csrf_from(page), "name": "Week 6 quiz", "minutes": "20", "notice_minutes": "5",
+            "pass_mark": "75", "s_em": "2", "s_anatomy": "1"}
+    empty = client.post("/exams/blueprints/new/cpc", data=form | {"s_em": "0", "s_anatomy": "0"})
+    assert "at least one section" in empty.get_data(as_text=True)
+    too_many = client.post("/exams/blueprints/new/cpc", data=form | {"s_em": "999"})
+    assert "the bank has" in too_many.get_data(as_text=True)
+    assert client.post("/exams/blueprints/new/cpc", data=form).status_code == 302
+    record = db.session.execute(select(BlueprintRecord).where(BlueprintRecord.school_id == school.id,
+                                                              BlueprintRecord.name == "Week 6 quiz")).scalar_one()
+    assert (record.data["items"], record.data["minutes"], record.data["pass_mark"]) == (3, 20, 75)
+    assert [s["id"] for s in record.data["sections"]] == ["em", "anatomy"]
+    learner = app.test_client()
+    assert login(learner, make_user(school_obj=school).email).status_code == 302
+    assert "Week 6 quiz" in learner.get("/exams").get_data(as_text=True)
+    sid = start(learner, record.id)
+    assert len(items_of(sid)) == 3
+    assert learner.get("/exams/blueprints").status_code == 403
+    stranger = app.test_client()
+    elsewhere = School(name="Elsewhere", slug=f"elsewhere-{next(_n)}")
+    db.session.add(elsewhere)
+    db.session.commit()
+    outsider = make_user(Role.INSTRUCTOR, school_obj=elsewhere)
+    assert login(stranger, outsider.email).status_code == 302
+    assert "Week 6 quiz" not in stranger.get("/exams").get_data(as_text=True)
+    assert stranger.get(f"/exams/blueprints/{record.id}/edit").status_code == 404
+    assert stranger.post(f"/exams/start/{record.id}", data={"csrf_token": token(stranger)}).status_code == 404
