@@ -94,3 +94,7 @@ def test_an_item_can_belong_to_several_exams_with_a_section_in_each(tmp_path):
     (tmp_path / "t.yaml").write_text(GOOD.replace("section: em", "section: em\n    sections: {cca: privacy}"))
     questions, _ = load_questions(tmp_path)
     assert "not tagged for cca" in section_problems(questions, blueprints)[0].message
+
+
+def test_a_pcs_code_starting_with_five_digits_is_not_read_as_cpt():
+    assert codes_in("02100Z9 or 33533") == [("CPT", "33533"), ("ICD10PCS", "02100Z9")]

@@ -20,7 +20,7 @@ LETTERS = ("A", "B", "C", "D")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,60}$")
 # Codes as written in questions: ICD-10-CM with its dot, CPT (5 digits or 4+F/T/U), HCPCS Level II, PCS.
 ICD_IN_TEXT = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}|[A-TV-Z][0-9][0-9A-Z])\b")
-CPT_IN_TEXT = re.compile(r"(?<![\d.])(\d{5}|\d{4}[FTU])(?![\d.])")
+CPT_IN_TEXT = re.compile(r"(?<![0-9A-Z.])(\d{5}|\d{4}[FTU])(?![0-9A-Z.])")  # not the start of a PCS code
 HCPCS_IN_TEXT = re.compile(r"\b([A-V]\d{4})\b")
 PCS_IN_TEXT = re.compile(r"\b(?=[0-9A-HJ-NP-Z]*\d)([0-9][0-9A-HJ-NP-Z]{6})\b")
 
