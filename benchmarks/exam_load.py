@@ -1,7 +1,8 @@
 """300 simulated learners sitting an exam at once against PostgreSQL: autosave latency and lost answers.
 
     .venv/bin/python benchmarks/exam_load.py [--learners 300] [--items 20] [--think 1.0 4.0]
-                                             [--arrival 30] [--restart-postgres] [--url postgresql://postgres@127.0.0.1:5432]
+                                             [--arrival 60] [--start-window 20]
+                                             [--restart-postgres] [--url postgresql://postgres@127.0.0.1:5432]
 
 What it does:
 1. creates (once) a database ``trainer_bench`` on the server, runs ``trainer setup --no-demo`` on it
@@ -12,6 +13,7 @@ What it does:
    answer autosaved with a revision, exactly as exam.js does; a failed save (connection refused,
    5xx) is retried with backoff until the server acknowledges it, again as exam.js does; then submit;
 4. with ``--restart-postgres``, restarts the PostgreSQL server half-way through the run;
+   sign-in (scrypt password checks) happens before the exam starts and is not part of the figures;
 5. compares every acknowledged answer with the database: an acknowledged answer whose item holds
    another choice (and no newer revision of this learner's) is LOST.
 
@@ -31,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.cookies import SimpleCookie
@@ -78,21 +81,37 @@ class Browser:
                             {"Content-Type": "application/x-www-form-urlencoded"})
 
 
-def learner(n: int, args, port: int, stats: dict, lock: threading.Lock, start_gate: threading.Event):
+def sign_in(b: Browser, n: int) -> None:
+    for attempt in range(5):
+        try:
+            _, _, page = b.request("GET", "/auth/login")
+            status, _, _ = b.form("/auth/login", {"email": f"bench{n}@bench.example", "password": PASSWORD,
+                                                   "csrf_token": CSRF.search(page).group(1)})
+            if status == 302:
+                return
+        except (ConnectionError, http.client.HTTPException, socket.timeout, OSError):
+            pass
+        time.sleep(1 + attempt)
+    raise RuntimeError(f"learner {n} could not sign in")
+
+
+def learner(n: int, args, port: int, stats: dict, lock: threading.Lock, signed_in: threading.Barrier):
     rng = random.Random(n)
     b = Browser(port)
-    start_gate.wait()
-    time.sleep(rng.uniform(0, args.arrival))  # learners arrive over the first --arrival seconds
-    _, _, page = b.request("GET", "/auth/login")
-    status, headers, _ = b.form("/auth/login", {"email": f"bench{n}@bench.example", "password": PASSWORD,
-                                                "csrf_token": CSRF.search(page).group(1)})
-    assert status == 302, f"sign-in failed for learner {n}: {status}"
+    time.sleep(rng.uniform(0, args.arrival))  # learners sign in over the first --arrival seconds
+    try:
+        sign_in(b, n)
+    except RuntimeError:
+        signed_in.abort()  # the others stop waiting; the run fails loudly
+        raise
+    signed_in.wait()  # the proctor says "start"
+    time.sleep(rng.uniform(0, args.start_window))  # and each learner clicks Start within this window
     _, _, page = b.request("GET", "/exams")
     token = CSRF.search(page).group(1)
     status, headers, _ = b.form(f"/exams/start/{args.blueprint}", {"csrf_token": token})
     sitting = int(re.search(r"/sittings/(\d+)/", headers["Location"]).group(1))
     acked: dict[int, tuple[str, int]] = {}
-    latencies, retries = [], 0
+    latencies, retries, slow = [], 0, []
     positions = list(range(1, args.items + 1))
     plan = positions + rng.sample(positions, k=max(1, args.items // 5))  # go back and change some answers
     for position in plan:
@@ -113,6 +132,7 @@ def learner(n: int, args, port: int, stats: dict, lock: threading.Lock, start_ga
             took = time.perf_counter() - began
             if status == 200 and json.loads(text).get("saved"):
                 latencies.append(took)
+                slow.append((time.perf_counter(), took)) if took > 0.15 else None
                 acked[position] = (choice, revision)
                 break
             retries += 1
@@ -122,6 +142,7 @@ def learner(n: int, args, port: int, stats: dict, lock: threading.Lock, start_ga
     with lock:
         stats["latencies"] += latencies
         stats["retries"] += retries
+        stats["slow"] += slow
         stats["acked"][sitting] = acked
 
 
@@ -207,7 +228,10 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=300)
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 4.0), metavar=("MIN", "MAX"))
-    parser.add_argument("--arrival", type=float, default=30.0, help="learners sign in over this many seconds")
+    parser.add_argument("--arrival", type=float, default=60.0,
+                        help="learners sign in over this many seconds before the exam starts (not measured)")
+    parser.add_argument("--start-window", type=float, default=20.0,
+                        help="after the proctor's go, learners click Start within this many seconds")
     parser.add_argument("--threads", type=int, default=16, help="Waitress worker threads")
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432")
@@ -225,8 +249,10 @@ def main() -> None:
     # every simulated learner signs in from 127.0.0.1: lift the per-address sign-in limit for the run
     env = dict(os.environ, TRAINER_DATABASE_URL=db_url, TRAINER_SEARCH_WARMUP="false",
                TRAINER_LOGIN_RATE_LIMIT="100000 per minute")
+    server_log = Path(tempfile.gettempdir()) / "trainer-exam-load-server.log"
+    log_file = open(server_log, "w")
     server = subprocess.Popen([str(BIN / "trainer"), "serve", "--port", str(port), "--threads", str(args.threads)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             try:
@@ -234,17 +260,26 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        stats = {"latencies": [], "retries": 0, "acked": {}}
-        lock, gate = threading.Lock(), threading.Event()
-        threads = [threading.Thread(target=learner, args=(n, args, port, stats, lock, gate), daemon=True)
+        stats = {"latencies": [], "retries": 0, "acked": {}, "slow": []}
+        lock = threading.Lock()
+        began = 0.0
+
+        def exam_starts():
+            nonlocal began
+            began = time.perf_counter()
+            print(f"  all {args.learners} signed in; the exam starts", flush=True)
+
+        signed_in = threading.Barrier(args.learners, action=exam_starts)
+        threads = [threading.Thread(target=learner, args=(n, args, port, stats, lock, signed_in), daemon=True)
                    for n in range(args.learners)]
+        expected = args.start_window / 2 + args.items * 1.2 * sum(args.think) / 2
+        print(f"{args.learners} learners sign in over {args.arrival:.0f} s, then sit {args.items} items each "
+              f"(plus changed answers), think time {args.think[0]}-{args.think[1]} s: about {expected:.0f} s",
+              flush=True)
         for t in threads:
             t.start()
-        expected = args.arrival / 2 + args.items * 1.2 * sum(args.think) / 2
-        print(f"{args.learners} learners, {args.items} items each (plus changed answers), think time "
-              f"{args.think[0]}-{args.think[1]} s: about {expected:.0f} s ...", flush=True)
-        began = time.perf_counter()
-        gate.set()
+        while not began:
+            time.sleep(0.1)
         if args.restart_postgres:
             time.sleep(expected / 2)
             restart_postgres()
@@ -254,6 +289,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log_file.close()
     lost, total = count_lost(db_url, stats["acked"])
     lat = sorted(stats["latencies"])
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
@@ -267,6 +303,14 @@ def main() -> None:
     print(f"Failed tries retried by the client: {stats['retries']}"
           + (" (PostgreSQL restarted mid-run)" if args.restart_postgres else ""))
     print(f"Answers lost: {lost} of {total} acknowledged")
+    errors = server_log.read_text(errors="replace").count("Traceback")
+    print(f"Server errors logged: {errors} (see {server_log})")
+    if stats["slow"]:
+        buckets: dict[int, int] = {}
+        for at, _ in stats["slow"]:
+            buckets[int((at - began) // 10) * 10] = buckets.get(int((at - began) // 10) * 10, 0) + 1
+        print("Saves over 150 ms, by 10-second window from the exam start: "
+              + ", ".join(f"{k}-{k + 10} s: {v}" for k, v in sorted(buckets.items())))
 
 
 if __name__ == "__main__":

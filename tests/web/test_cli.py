@@ -107,3 +107,43 @@ def test_exams_blueprints_and_questions_commands(app):
     assert listed and {"id", "exams", "section"} <= set(listed[0])
     checked = run(app, "questions", "validate")
     assert checked.exit_code == 0 and "0 problem(s)" in checked.stdout
+
+
+def test_exams_sweep_submits_overdue_sittings(app, make_user):
+    import datetime as dt
+
+    from trainer.exams.sittings import start_exam
+    from trainer.models import BlueprintRecord
+
+    learner = make_user()
+    record = db.session.get(BlueprintRecord, "cpc")
+    sitting = start_exam(db.session, learner, record, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=5))
+    out = run(app, "exams", "sweep")
+    assert out.exit_code == 0 and "exam(s) submitted" in out.stdout
+    db.session.refresh(sitting)
+    assert sitting.submitted and sitting.auto_submitted
+    assert run(app, "exams", "sweep").stdout.startswith("0 ")
+
+
+def test_the_server_sweeper_thread_submits_at_the_deadline(app, make_user):
+    import datetime as dt
+    import time
+
+    from trainer.exams.background import start_sweeper
+    from trainer.exams.sittings import start_exam
+    from trainer.models import BlueprintRecord
+
+    learner = make_user()
+    sitting = start_exam(db.session, learner, db.session.get(BlueprintRecord, "cpb"),
+                         now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=5))
+    thread = start_sweeper(app, every_seconds=0.05)
+    try:
+        for _ in range(100):
+            db.session.expire_all()
+            if db.session.get(type(sitting), sitting.id).submitted:
+                break
+            time.sleep(0.05)
+    finally:
+        thread.stop.set()
+        thread.join(2)
+    assert db.session.get(type(sitting), sitting.id).auto_submitted

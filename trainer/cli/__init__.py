@@ -68,13 +68,20 @@ def setup(demo: bool):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int):
+@click.option("--connection-limit", default=1000, show_default=True, type=int,
+              help="Open connections kept at once (a class of learners keeps one or two each).")
+def serve(host: str, port: int, threads: int, connection_limit: int):
     """Serve the app with Waitress (a production WSGI server)."""
     from waitress import serve as waitress_serve
 
     app = create_app()
+    from ..exams.background import start_sweeper
+
+    start_sweeper(app)
     click.echo(f"Coding Trainer on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="coding-trainer")
+    # poll() instead of select(): no 1,024-descriptor ceiling when many browsers stay connected
+    waitress_serve(app, host=host, port=port, threads=threads, ident="coding-trainer",
+                   connection_limit=connection_limit, asyncore_use_poll=True)
 
 
 @main.command("import")

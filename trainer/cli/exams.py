@@ -75,3 +75,12 @@ def exams_blueprints(as_json: bool):
                        f"pass {r['pass_mark']}{'%' if r['scoring'] == 'percent' else ' (scaled)'}: {r['name']}")
     if problems:
         sys.exit(1)
+
+
+@exams.command("sweep")
+@with_appcontext
+def exams_sweep():
+    """Submit every exam past its deadline with the answers saved (the server also does this itself)."""
+    from ..exams.sittings import sweep_overdue
+
+    click.echo(f"{sweep_overdue(db().session)} overdue exam(s) submitted.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,13 +86,29 @@ def import_bank(session: Session, questions_dir: str | Path, blueprints_dir: str
             row.active = False
             report.withdrawn += 1
     session.commit()
+    _pools.clear()  # this process draws from the new bank at once
     return report
 
 
+POOL_TTL_SECONDS = 30.0
+_pools: dict[tuple[str, str], tuple[float, dict[str, list[str]]]] = {}
+
+
 def pool_sections(session: Session, pool: str) -> dict[str, list[str]]:
-    """Active question ids of one exam's pool, by section."""
+    """Active question ids of one exam's pool, by section (kept for a few seconds per process: every
+    exam start and the exams page need it, and the bank only changes at import)."""
     if pool not in EXAMS:
         raise ValueError(f"unknown question pool {pool!r}")
+    key = (str(session.get_bind().url), pool)
+    hit = _pools.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    out = _load_pool(session, pool)
+    _pools[key] = (time.monotonic() + POOL_TTL_SECONDS, out)
+    return out
+
+
+def _load_pool(session: Session, pool: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for qid, sections in session.execute(select(QuestionRecord.id, QuestionRecord.sections)
                                          .where(QuestionRecord.active.is_(True))):
