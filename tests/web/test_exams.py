@@ -253,7 +253,7 @@ def test_an_instructor_defines_a_blueprint_that_only_their_school_sees(app, scho
     assert len(items_of(sid)) == 3
     assert learner.get("/exams/blueprints").status_code == 403
     stranger = app.test_client()
-    elsewhere = School(name="Elsewhere", slug=f"elsewhere-{next(_n)}")
+    elsewhere = School(name="Exam Elsewhere", slug=f"exam-elsewhere-{next(_n)}")
     db.session.add(elsewhere)
     db.session.commit()
     outsider = make_user(Role.INSTRUCTOR, school_obj=elsewhere)
