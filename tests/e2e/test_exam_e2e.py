@@ -60,3 +60,30 @@ def test_take_a_short_exam_reload_midway_finish_and_review(page, server_url, mak
     first_rationale = items[0].question.rationale.split()[:6]
     expect(page.locator(".exam-answer-list")).to_contain_text(" ".join(first_rationale))
     expect(page.locator("#q3")).to_contain_text("Not answered")
+
+
+def test_an_answer_chosen_while_offline_is_kept_and_sent_when_the_network_returns(page, server_url, make_user,
+                                                                                  school):
+    data = {"id": "e2e-offline", "name": "E2E offline exam", "items": 2, "scored_items": 2, "minutes": 15,
+            "pass_mark": 70, "scoring": "percent", "sources": ["test"],
+            "sections": [{"id": "em", "name": "Evaluation and Management", "items": 2}]}
+    if db.session.get(BlueprintRecord, "e2e-offline") is None:
+        db.session.add(BlueprintRecord(id="e2e-offline", school_id=school.id, pool="cpc", name=data["name"],
+                                       data=data))
+        db.session.commit()
+    learner = make_user(Role.LEARNER, school_obj=school)
+    sign_in(page, server_url, learner.email)
+    page.goto(server_url + "/exams")
+    page.get_by_role("article").filter(has_text="E2E offline exam").get_by_role("button", name="Start exam").click()
+    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    page.context.set_offline(True)
+    page.locator("label[for=choice-C]").click()
+    expect(page.locator("[data-save-status]")).to_contain_text("Not saved yet")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-save-status]")).to_have_text("Answer C saved.", timeout=20000)
+    sitting = db.session.execute(select(ExamSitting).where(ExamSitting.user_id == learner.id)).scalar_one()
+    db.session.expire_all()
+    first = db.session.execute(select(ExamItem).where(ExamItem.sitting_id == sitting.id, ExamItem.position == 1)
+                               ).scalar_one()
+    assert first.choice == "C"
