@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from . import config as cfg
 from .access import enforce_access, wants_json
@@ -69,7 +71,9 @@ def configure_extensions(app: Flask) -> None:
             uid, version = (int(part) for part in user_id.split(":"))
         except ValueError:
             return None
-        user = db.session.get(User, uid)
+        # one query for the user and the school the layout shows on every page
+        user = db.session.execute(select(User).options(joinedload(User.school)).where(User.id == uid)
+                                  ).unique().scalar_one_or_none()
         if user is None or user.session_version != version or not user.active:
             return None
         return user

@@ -44,6 +44,10 @@ CASES = [
     ("A1.dx-valid", make(diagnoses=["E11.A"], date_of_service="2025-06-01"), make(diagnoses=["E11.A"])),
     ("A1.dx-valid", make(diagnoses=["S52.521"]), make(diagnoses=["S52.521A", "W19.XXXA"])),
     ("B10.dx-duplicate", make(diagnoses=["E11.9", "E11.9"]), make(diagnoses=["E11.9", "I10"])),
+    ("B9.unspecified", make(diagnoses=["M17.9"], facts={"documented_diagnoses": ["M17.11"]}),
+     make(diagnoses=["M17.9"])),  # without the documentation fact the engine cannot know
+    ("B9.unspecified", make(diagnoses=["M17.9"], facts={"documented_diagnoses": ["M17.11"]}),
+     make(diagnoses=["M17.11"], facts={"documented_diagnoses": ["M17.11"]})),
     ("B6.external-cause-first", make(diagnoses=["W19.XXXA", "S52.521A"]), make(diagnoses=["S52.521A", "W19.XXXA"])),
     ("B3.manifestation-first", make(diagnoses=["F02.80", "G30.9"]), make(diagnoses=["G30.9", "F02.80"])),
     ("B5.first-listed-only", make(diagnoses=["I10", "Z00.00"]), make(diagnoses=["Z00.00", "I10"])),

@@ -255,3 +255,6 @@ def test_unspecified_code_gets_a_pointed_explanation(codes_session):
     other = _grade(codes_session, {"diagnoses": ["M17.0"]})
     plain = next(f for f in other.findings if f.rule == "grade.dx-specificity")
     assert "unspecified" not in plain.message
+    # and the engine, told by the grader what the record documents, warns as a payer's editor would
+    b9 = next(f for f in result.engine if f.rule == "B9.unspecified")
+    assert b9.severity == "warn" and "M17.10" in b9.message

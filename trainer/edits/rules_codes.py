@@ -1,7 +1,7 @@
 """Section A (code validity) and B (ICD-10-CM conventions) of docs/claim-rules.md."""
 from __future__ import annotations
 
-from ..codes.normalize import CPT_RE, HCPCS_RE, ICD10CM_RE, ICD10PCS_RE, display
+from ..codes.normalize import CPT_RE, HCPCS_RE, ICD10CM_RE, ICD10PCS_RE, display, normalise
 from ..codes.refs import matches_any, parse_refs
 from ..codes.tables import CodeSystem
 from .model import Encounter, Severity
@@ -59,6 +59,28 @@ def dx_valid(r, enc: Encounter, data):
             else:
                 yield r.finding(f"{shown} is a category/subcategory heading, not a reportable code: code to the "
                                 "highest specificity available.", code=code)
+
+
+@rule("B9.unspecified", Severity.WARN, "Unspecified code where the record documents the detail",
+      "ICD-10-CM Guidelines I.B.18; claim-rules B9")
+def unspecified(r, enc: Encounter, data):
+    """Only with the case fact ``documented_diagnoses`` (the codes the record supports, which the grader
+    takes from the key): without it the engine cannot know what the documentation says."""
+    documented = [normalise(str(c)) for c in enc.fact("documented_diagnoses", []) or []]
+    if not documented:
+        return
+
+    def unspecified_on_day(code: str) -> bool:
+        version = data.version_on(CM, code, enc.date_of_service)
+        return version is not None and "unspecified" in (version.description or "").lower()
+
+    for code in enc.diagnoses:
+        if code in documented or not ICD10CM_RE.match(code) or not unspecified_on_day(code):
+            continue
+        better = next((d for d in documented if d[:3] == code[:3] and not unspecified_on_day(d)), None)
+        if better:
+            yield r.finding(f"The documentation specifies the detail; choose the more specific code "
+                            f"{dx_display(better)} rather than {dx_display(code)}.", code=code)
 
 
 @rule("B10.dx-duplicate", Severity.WARN, "Each diagnosis reported once", "ICD-10-CM Guidelines I.B.12")

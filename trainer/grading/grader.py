@@ -310,8 +310,10 @@ def grade(variant: dict, answer: dict, data: EditData, key_answer: dict) -> Grad
     g.diagnoses()
     g.procedures()
     g.pcs()
+    # The key's diagnoses are what the record documents: the engine's B9 (unspecified code) needs them.
+    facts = dict(key_answer.get("facts") or {}, documented_diagnoses=list(key_answer.get("diagnoses", [])))
     payload = dict(key_answer, diagnoses=answer.get("diagnoses", []), procedures=answer.get("procedures", []),
-                   pcs_procedures=answer.get("pcs_procedures", []))
+                   pcs_procedures=answer.get("pcs_procedures", []), facts=facts)
     engine = check(parse_encounter(payload), data)
     baseline = {_edit_key(f) for f in check(parse_encounter(key_answer), data)}
     penalty = 0.0

@@ -119,15 +119,6 @@ def clean_answer(raw) -> dict:
     return answer
 
 
-def open_attempt(session: Session, user: User, record: ExerciseRecord) -> Attempt:
-    """The learner's draft for this exercise, or a new one on a variant not used last time."""
-    draft = session.execute(select(Attempt).where(Attempt.user_id == user.id, Attempt.exercise_id == record.id,
-                                                  Attempt.submitted_at.is_(None))).scalar_one_or_none()
-    if draft:
-        return draft
-    return new_attempt(session, user, record)
-
-
 def new_attempt(session: Session, user: User, record: ExerciseRecord, rng: random.Random | None = None) -> Attempt:
     last = session.execute(select(Attempt.variant).where(Attempt.user_id == user.id,
                                                          Attempt.exercise_id == record.id)

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import OrderedDict
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, abort, flash, get_template_attribute, jsonify, redirect, render_template, request, url_for,
+)
+from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -12,7 +16,7 @@ from ..access import signed_in
 from ..exercises.store import exercise_of, public_view
 from ..extensions import db
 from ..models import Attempt, ExerciseRecord
-from .operations import AnswerError, can_view_attempt, new_attempt, open_attempt, save_draft, submit
+from .operations import AnswerError, can_view_attempt, new_attempt, save_draft, submit
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
@@ -78,15 +82,45 @@ def catalog():
 @signed_in
 def chart(exercise_id: str):
     record = _record_or_404(exercise_id)
-    attempt = open_attempt(db.session, current_user, record)
-    exercise = exercise_of(record)
-    history = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
-                                                       Attempt.exercise_id == record.id,
-                                                       Attempt.submitted_at.is_not(None))
-                                 .order_by(Attempt.submitted_at.desc())).scalars().all()
-    return render_template("practice/chart.html", record=record, attempt=attempt,
-                           exercise=public_view(exercise.variant(attempt.variant)), history=history,
+    mine = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
+                                                    Attempt.exercise_id == record.id)).scalars().all()
+    drafts = [a for a in mine if a.submitted_at is None]
+    attempt = drafts[0] if drafts else new_attempt(db.session, current_user, record)
+    history = sorted((a for a in mine if a.submitted_at is not None), key=lambda a: a.submitted_at, reverse=True)
+    view = public_view(exercise_of(record).variant(attempt.variant))
+    return render_template("practice/chart.html", record=record, attempt=attempt, exercise=view,
+                           documents=chart_documents(record, attempt.variant, view), history=history,
+                           empty_row=empty_row,
                            settings=SETTING_LABELS, difficulties=DIFFICULTY_LABELS)
+
+
+_empty_rows: dict[tuple, Markup] = {}
+
+
+def empty_row(macro: str, *args) -> Markup:
+    """An empty row of the coding panel (the same for every learner), rendered once per arguments."""
+    key = (macro, *args) if not any(isinstance(a, dict) for a in args) else (macro, *map(repr, args))
+    html = _empty_rows.get(key)
+    if html is None:
+        html = _empty_rows[key] = Markup(get_template_attribute("practice/_coding_rows.html", macro)(*args))
+    return html
+
+
+_documents: OrderedDict = OrderedDict()
+DOCUMENTS_CACHED = 512
+
+
+def chart_documents(record: ExerciseRecord, variant: int, view: dict) -> Markup:
+    """The chart half of the page, the same for every learner on this variant: rendered once per
+    (exercise, file checksum, variant) and kept (a changed file has a new checksum)."""
+    key = (record.id, record.checksum, variant)
+    html = _documents.get(key)
+    if html is None:
+        html = Markup(render_template("practice/_chart_documents.html", exercise=view, settings=SETTING_LABELS))
+        _documents[key] = html
+        while len(_documents) > DOCUMENTS_CACHED:
+            _documents.popitem(last=False)
+    return html
 
 
 @bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
