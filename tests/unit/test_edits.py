@@ -69,6 +69,11 @@ CASES = [
     ("C6.add-on", make(procedures=[line("11045")]), make(procedures=[line("11042"), line("11045")])),
     ("D2.mue", make(procedures=[line("20610", units=3)]), make(procedures=[line("20610", units=2)])),
     ("D2.mue", make(procedures=[line("99396")]), make(payer="commercial", procedures=[line("99396")])),
+    # a DME supplier's claim answers to the DME MUE and PTP tables, not the practitioner ones
+    ("D2.mue", make(procedures=[line("99396")]),
+     make(procedures=[line("99396")], facts={"provider_type": "dme_supplier"})),
+    ("C1.ncci-ptp", make(procedures=[line("20610"), line("12001")]),
+     make(procedures=[line("20610"), line("12001")], facts={"provider_type": "dme_supplier"})),
     ("D3.units", make(procedures=[line("99213", units=0)]), make()),
     ("E1.modifier-format", make(procedures=[line("20610", ["RT", "XS", "59", "76", "77"])]), make()),
     ("E1.modifier-format", make(procedures=[line("20610", ["ZZ"])]), make(procedures=[line("20610", ["RT"])])),

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 import threading
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..codes.tables import AddOnEdit, Code, CodeNote, CodeSystem, FeeScheduleIndicator, MceFlag, MueEdit, NcciPtpEdit
@@ -120,9 +120,11 @@ class EditData:
             NcciPtpEdit.column1 == column1, NcciPtpEdit.column2 == column2)).all()
         return tuple(PtpEdit(*r) for r in rows)
 
-    def _mue(self, code: str) -> tuple[int, str, str] | None:
+    def _mue(self, code: str, service: str = "practitioner") -> tuple[int, str, str] | None:
+        """The MUE of the table for ``service`` (the start of the file's service column, any case)."""
         row = self.session.execute(select(MueEdit.max_units, MueEdit.mai, MueEdit.rationale)
-                                   .where(MueEdit.code == code).limit(1)).first()
+                                   .where(MueEdit.code == code, func.lower(MueEdit.service).like(service + "%"))
+                                   .limit(1)).first()
         return tuple(row) if row else None
 
     def _add_on(self, code: str) -> tuple[str, frozenset[str]] | None:

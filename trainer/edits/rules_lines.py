@@ -31,9 +31,22 @@ def _bypassed(col1: ProcedureLine, col2: ProcedureLine) -> bool:
     return bool(site2) and site1 != site2
 
 
+PRACTITIONER, DME_SUPPLIER = "practitioner", "dme_supplier"
+# Which MUE table applies: CMS publishes one per provider type (the file's service column).
+MUE_SERVICE = {PRACTITIONER: "practitioner", DME_SUPPLIER: "dme"}
+
+
+def provider_type(enc: Encounter) -> str:
+    """Case fact ``provider_type``: a practitioner's claim (default) or a DME supplier's."""
+    value = str(enc.fact("provider_type", PRACTITIONER) or PRACTITIONER).lower()
+    return value if value in MUE_SERVICE else PRACTITIONER
+
+
 @rule("C1.ncci-ptp", Severity.DENY, "NCCI procedure-to-procedure edits",
       "NCCI PTP edits (CMS); claim-rules C1-C5; CARC 97/236")
 def ncci_ptp(r, enc: Encounter, data):
+    if provider_type(enc) != PRACTITIONER:
+        return  # the loaded PTP table is the practitioner one; DME suppliers have their own (not loaded)
     day = enc.date_of_service
     for col1 in enc.procedures:
         for col2 in enc.procedures:
@@ -74,8 +87,9 @@ def mue(r, enc: Encounter, data):
     totals: dict[str, list[ProcedureLine]] = defaultdict(list)
     for line in enc.procedures:
         totals[line.code].append(line)
+    service = MUE_SERVICE[provider_type(enc)]
     for code, lines in totals.items():
-        edit = data.mue(code)
+        edit = data.mue(code, service)
         if edit is None:
             continue
         limit, mai, rationale = edit
