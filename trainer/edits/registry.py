@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .model import Encounter, Finding
+from .model import Finding
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class Rule:
     reference: str
     check: Callable[..., Iterable[Finding]]
     order: int
+    scope: str = "encounter"  # "encounter": codes on a date of service; "claim": the claim form's data
 
     def finding(self, message: str, *, line: int | None = None, code: str | None = None,
                 severity: str | None = None) -> Finding:
@@ -24,22 +25,23 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: str, title: str, reference: str):
-    """Register ``check(rule, encounter, data)``, a generator of findings, under an id."""
+def rule(rule_id: str, severity: str, title: str, reference: str, scope: str = "encounter"):
+    """Register ``check(rule, target, data)``, a generator of findings, under an id. ``target`` is an
+    Encounter for encounter rules and a claim (trainer.claims.model) for claim rules."""
 
     def decorator(func):
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, title, reference, func, len(RULES))
+        RULES[rule_id] = Rule(rule_id, severity, title, reference, func, len(RULES), scope)
         return func
 
     return decorator
 
 
-def run_rules(encounter: Encounter, data, only: Iterable[str] | None = None) -> list[Finding]:
+def run_rules(target, data, only: Iterable[str] | None = None, scope: str = "encounter") -> list[Finding]:
     wanted = set(only) if only else None
     findings: list[Finding] = []
     for r in sorted(RULES.values(), key=lambda r: r.order):
-        if wanted is None or r.id in wanted:
-            findings.extend(r.check(r, encounter, data))
+        if r.scope == scope and (wanted is None or r.id in wanted):
+            findings.extend(r.check(r, target, data))
     return findings
