@@ -18,20 +18,17 @@ import copy
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 import trainer.models  # noqa: E402,F401
-from code_sets.ncci import load_mue_file, load_ptp_file  # noqa: E402
-from trainer.codes.tables import MueEdit, NcciPtpEdit  # noqa: E402
-from trainer.db_base import Base  # noqa: E402
+from full_edits import full_edit_database  # noqa: E402
 from trainer.edits.data import EditData  # noqa: E402
 from trainer.exercises import load_tree  # noqa: E402
 from trainer.grading import grade  # noqa: E402
@@ -57,20 +54,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     args = parser.parse_args()
     data_dir = Path(args.data)
-    from trainer.setup import load_code_sets
-
-    tmp = tempfile.mkdtemp()
-    url = f"sqlite:///{tmp}/grading.db"
+    url, tmp = full_edit_database(data_dir, "grading.db")
     engine = create_engine(url)
-    Base.metadata.create_all(engine)
     with Session(engine) as session:
-        t0 = time.perf_counter()
-        load_code_sets(session, lambda *a: None, lambda *a: None)
-        load_ptp_file(session, data_dir / "ncci" / "ncci_ptp_practitioner_2024q3_active.csv.gz")
-        load_mue_file(session, data_dir / "ncci" / "ncci_mue_practitioner_2024-07-01.csv")
-        ptp = session.execute(select(func.count(NcciPtpEdit.id))).scalar()
-        mue = session.execute(select(func.count(MueEdit.id))).scalar()
-        print(f"loaded code sets + {ptp:,} PTP pairs + {mue:,} MUE rows in {time.perf_counter() - t0:.1f} s")
 
         exercises, problems = load_tree(ROOT / "exercises")
         rng = random.Random(3)

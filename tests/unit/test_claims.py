@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.claims.model import ProfessionalClaim, ServiceLine
 from trainer.claims.npi import check_digit, npi_ok
@@ -178,3 +180,39 @@ def test_a_broken_837p_is_caught_by_pyx12_and_by_the_reader(tmp_path):
         read_837p(broken)
     with pytest.raises(X12Error):
         read_837p("GS*HC~")
+
+
+def test_the_claim_json_shape_round_trips_and_names_bad_fields():
+    from trainer.claims.jsonshape import ClaimError, claim_from_dict, claim_to_dict
+
+    claim = base_claim()
+    shape = json.loads(json.dumps(claim_to_dict(claim)))
+    assert claim_from_dict(shape) == claim
+    for breaks, field in ((lambda d: d.pop("payer"), "payer"), (lambda d: d["lines"][0].update(charge="ten"), "charge"),
+                          (lambda d: d["lines"][0].update(from_date="11/03/2025"), "from_date"),
+                          (lambda d: d["lines"][0].update(pointers="A"), "pointers"),
+                          (lambda d: d.update(diagnoses="I10"), "diagnoses")):
+        bad = json.loads(json.dumps(shape))
+        breaks(bad)
+        with pytest.raises(ClaimError, match=field):
+            claim_from_dict(bad)
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_the_837p_reader_never_crashes_on_random_text(text):
+    try:
+        read_837p(text)
+    except X12Error:
+        pass
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=40))
+@settings(max_examples=150, deadline=None)
+def test_the_837p_reader_gives_a_clear_error_on_truncated_or_damaged_input(cut, step):
+    text = write_837p(base_claim())
+    damaged = text[: cut % len(text)] if step % 2 else text.replace("*", "", step)
+    try:
+        read_837p(damaged)
+    except X12Error as err:
+        assert str(err)

@@ -147,3 +147,38 @@ def test_the_server_sweeper_thread_submits_at_the_deadline(app, make_user):
         thread.stop.set()
         thread.join(2)
     assert db.session.get(type(sitting), sitting.id).auto_submitted
+
+
+def test_claims_show_check_x12_and_read_round_trip(app, tmp_path):
+    shown = run(app, "claims", "show", "--exercise", "em-ed-chest-pain-rule-out-acs", "--json")
+    assert shown.exit_code == 0, shown.output
+    claim = json.loads(shown.stdout)
+    assert claim["billing"]["npi"] and claim["lines"] and claim["total"]
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(claim))
+    checked = run(app, "claims", "check", str(path), "--json")
+    assert checked.exit_code == 0 and [f for f in json.loads(checked.stdout) if f["severity"] != "warn"] == []
+    claim["billing"]["npi"] = "1093791627"
+    claim["total_charge"] = "1.00"
+    path.write_text(json.dumps(claim))
+    rules = {f["rule"] for f in json.loads(run(app, "claims", "check", str(path), "--json").stdout)}
+    assert {"F4.npi", "F7.charges"} <= rules
+    x12 = run(app, "claims", "x12", str(path))
+    assert x12.exit_code == 0 and x12.stdout.startswith("ISA*") and "SV1*HC:" in x12.stdout
+    (tmp_path / "claim.x12").write_text(x12.stdout)
+    back = json.loads(run(app, "claims", "read", str(tmp_path / "claim.x12"), "--json").stdout)
+    assert back["billing"]["npi"] == "1093791627" and back["total_charge"] == "1.00"
+    assert back["lines"] == claim["lines"] and back["diagnoses"] == claim["diagnoses"]
+
+
+def test_claims_commands_fail_clearly_on_bad_input(app, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"claim_id": "X"}')
+    out = app.test_cli_runner().invoke(main, ["claims", "check", str(bad)])
+    assert out.exit_code != 0 and "payer" in out.output
+    junk = tmp_path / "junk.x12"
+    junk.write_text("ISA*00~GS*HC~")
+    out = app.test_cli_runner().invoke(main, ["claims", "read", str(junk)])
+    assert out.exit_code != 0 and ("not a readable 837P" in out.output or "837P has no" in out.output)
+    out = app.test_cli_runner().invoke(main, ["claims", "x12", "--exercise", "no-such-exercise"])
+    assert out.exit_code != 0 and "no exercise" in out.output

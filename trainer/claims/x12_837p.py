@@ -145,7 +145,20 @@ def _el(seg: list[str], i: int) -> str:
 
 
 def read_837p(text: str) -> ProfessionalClaim:
-    """Read back a single-claim 837P as written by ``write_837p`` (or any equivalent one)."""
+    """Read back a single-claim 837P as written by ``write_837p`` (or any equivalent one).
+
+    Anything it cannot read raises X12Error with the reason, never another exception."""
+    try:
+        return _read(text)
+    except X12Error:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, ArithmeticError) as err:
+        raise X12Error(f"not a readable 837P: {err}") from None
+
+
+def _read(text: str) -> ProfessionalClaim:
+    if not isinstance(text, str):
+        raise X12Error("an 837P is text")
     segments = [s.strip().split("*") for s in text.replace("\n", "").split("~") if s.strip()]
     if not segments or segments[0][0] != "ISA":
         raise X12Error("not an X12 interchange: the first segment must be ISA")

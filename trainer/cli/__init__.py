@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .. import create_app
-from . import codes, exams, practice
+from . import claims, codes, exams, practice
 from .common import Progress, db
 
 
@@ -107,5 +107,6 @@ def import_file(kind: str, path: str):
     click.echo(f"Imported {rows:,} rows from {path} in {time.monotonic() - started:.1f} s.")
 
 
-for command in (practice.check, practice.grade, practice.exercises, exams.questions, exams.exams, codes.codes):
+for command in (practice.check, practice.grade, practice.exercises, exams.questions, exams.exams, codes.codes,
+                claims.claims):
     main.add_command(command)

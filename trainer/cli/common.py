@@ -45,12 +45,12 @@ def read_json(path: str):
         raise click.ClickException(f"{path} line {err.lineno}: not valid JSON ({err.msg})") from err
 
 
-def print_findings(findings, as_json: bool) -> None:
+def print_findings(findings, as_json: bool, what: str = "encounter") -> None:
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
         return
     if not findings:
-        click.echo("No findings: the encounter passes every edit.")
+        click.echo(f"No findings: the {what} passes every edit.")
     for f in findings:
         where = f"line {f.line}: " if f.line else ""
         click.echo(f"{f.severity.upper():<6} {f.rule:<26} {where}{f.message}")

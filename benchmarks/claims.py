@@ -1,0 +1,58 @@
+"""Claims validated per second with the full NCCI PTP and MUE tables, and 837P written + read per second.
+
+    .venv/bin/python benchmarks/claims.py [--claims 5000] [--data ../shared/data]
+
+The claims are every bundled professional exercise's reference claim (the key on the demo practice's
+claim form), cycled. Validation = the claim-form rules plus every code edit, with the lookup memo the
+server keeps per process (warm) and with fresh lookups per claim (cold).
+Targets (issue 4): >= 2,000 claims validated per second on one core.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from full_edits import DEFAULT_DATA, full_edit_database  # noqa: E402
+from trainer.claims.practice import claim_from_key  # noqa: E402
+from trainer.claims.rules import check_claim  # noqa: E402
+from trainer.claims.x12_837p import read_837p, write_837p  # noqa: E402
+from trainer.edits.data import EditData  # noqa: E402
+from trainer.exercises import load_tree  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=int, default=5000)
+    parser.add_argument("--data", default=str(DEFAULT_DATA))
+    args = parser.parse_args()
+    exercises, _ = load_tree(ROOT / "exercises")
+    claims = [claim_from_key(ex.id, ex.variant(v), ex.key_answer(v), n)
+              for n, (ex, v) in enumerate(((ex, v) for ex in exercises for v in range(ex.variant_count)), start=1)
+              if ex.variant(v)["kind"] != "inpatient"]
+    work = [claims[i % len(claims)] for i in range(args.claims)]
+    print(f"{len(claims)} reference claims, {len(work)} to process")
+    url, _ = full_edit_database(Path(args.data), "claims.db")
+    with Session(create_engine(url)) as session:
+        for label, shared in (("cold (fresh lookups per claim)", False), ("warm (lookups kept per process)", True)):
+            memo_data = EditData(session)
+            sample = work if shared else work[: max(200, len(work) // 10)]
+            t0 = time.perf_counter()
+            for claim in sample:
+                check_claim(claim, memo_data if shared else EditData(session))
+            print(f"claims validated, {label}: {len(sample) / (time.perf_counter() - t0):,.0f}/s   (target >= 2,000/s)")
+    t0 = time.perf_counter()
+    for claim in work:
+        read_837p(write_837p(claim))
+    print(f"837P written and read back: {len(work) / (time.perf_counter() - t0):,.0f}/s")
+
+
+if __name__ == "__main__":
+    main()

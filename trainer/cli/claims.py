@@ -1,0 +1,104 @@
+"""`trainer claims ...`: check a claim, write it as an 837P, read an 837P back, an exercise's reference claim."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from .common import EXERCISES_DIR, db, print_findings, read_json
+
+
+def _claim(path: str):
+    from ..claims.jsonshape import ClaimError, claim_from_dict
+
+    try:
+        return claim_from_dict(read_json(path))
+    except ClaimError as err:
+        raise click.ClickException(f"{path}: {err}") from err
+
+
+def _reference(exercise_id: str, variant: int):
+    from ..claims.practice import claim_from_key
+    from ..exercises import load_tree
+
+    found, _ = load_tree(EXERCISES_DIR)
+    ex = next((e for e in found if e.id == exercise_id), None)
+    if ex is None:
+        raise click.ClickException(f"no exercise {exercise_id!r} (see `trainer exercises list`)")
+    if not 0 <= variant < ex.variant_count:
+        raise click.ClickException(f"{exercise_id} has variants 0-{ex.variant_count - 1}")
+    data = ex.variant(variant)
+    if data["kind"] == "inpatient":
+        raise click.ClickException(f"{exercise_id} is an inpatient case: its claim is an institutional one (837I), "
+                                   "not written yet")
+    return claim_from_key(ex.id, data, ex.key_answer(variant))
+
+
+@click.group()
+def claims():
+    """Professional claims (CMS-1500 / 837P)."""
+
+
+@claims.command("check")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def claims_check(path: str, as_json: bool):
+    """Run the claim-form rules and the code edits on a claim (JSON); exit 0 whatever it finds."""
+    from ..claims.rules import check_claim
+    from ..edits.data import EditData
+
+    print_findings(check_claim(_claim(path), EditData(db().session)), as_json, what="claim")
+
+
+@claims.command("x12")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--exercise", help="Write this exercise's reference claim instead of a file's.")
+@click.option("--variant", default=0, show_default=True, type=int)
+def claims_x12(path: str | None, exercise: str | None, variant: int):
+    """Write a claim as an X12 5010 837P on standard output."""
+    from ..claims.x12_837p import write_837p
+
+    if bool(path) == bool(exercise):
+        raise click.UsageError("give a claim file or --exercise ID")
+    claim = _reference(exercise, variant) if exercise else _claim(path)
+    click.echo(write_837p(claim), nl=False)
+
+
+@claims.command("read")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def claims_read(path: str, as_json: bool):
+    """Read an 837P back into the claim shape."""
+    from ..claims.jsonshape import claim_to_dict
+    from ..claims.x12_837p import X12Error, read_837p
+
+    try:
+        with open(path, encoding="ascii", errors="strict") as fh:
+            claim = read_837p(fh.read())
+    except (OSError, UnicodeDecodeError) as err:
+        raise click.ClickException(f"cannot read {path}: {err}") from err
+    except (X12Error, ValueError, IndexError) as err:
+        raise click.ClickException(f"{path}: not a readable 837P ({err})") from err
+    shape = claim_to_dict(claim)
+    if as_json:
+        click.echo(json.dumps(shape, indent=2))
+    else:
+        click.echo(f"Claim {claim.claim_id}: {claim.payer.name}, {len(claim.lines)} line(s), total {shape['total']}, "
+                   f"diagnoses {', '.join(claim.diagnoses)}")
+        for n, line in enumerate(claim.lines, start=1):
+            click.echo(f"  {n}. {line.from_date} {line.code} {' '.join(line.modifiers)} x{line.units} "
+                       f"{shape['lines'][n - 1]['charge']} -> {','.join(map(str, line.pointers))}")
+
+
+@claims.command("show")
+@click.option("--exercise", required=True)
+@click.option("--variant", default=0, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+def claims_show(exercise: str, variant: int, as_json: bool):
+    """An exercise's reference claim in the claim JSON shape."""
+    from ..claims.jsonshape import claim_to_dict
+
+    shape = claim_to_dict(_reference(exercise, variant))
+    click.echo(json.dumps(shape, indent=2) if as_json else json.dumps(shape, indent=1))
