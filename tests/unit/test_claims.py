@@ -98,7 +98,7 @@ def line(claim, n=0, **fields):
 CASES = [
     ("F1.dx-capacity", lambda c: change(c, diagnoses=tuple(["I10"] * 13))),
     ("F1.dx-capacity", lambda c: line(c, pointers=(1, 2, 3, 4, 5))),
-    ("F1.dx-capacity", lambda c: line(c, pointers=(len(c.diagnoses) + 1,))),
+    ("F1.dx-capacity", lambda c: line(c, pointers=(1, 1))),
     ("F2.lines", lambda c: change(c, lines=())),
     ("F2.lines", lambda c: change(c, lines=c.lines * 51)),
     ("F3.required", lambda c: change(c, subscriber=dataclasses.replace(c.subscriber, member_id=""))),

@@ -3,5 +3,5 @@ from ..codes.tables import (  # noqa: F401
     AddOnEdit, Code, CodeNote, CodeSetRelease, FeeScheduleIndicator, MceFlag, MueEdit, NcciPtpEdit,
 )
 from .accounts import Role, School, User  # noqa: F401
-from .practice import Attempt, ExerciseRecord  # noqa: F401
+from .practice import Attempt, ClaimAttempt, ExerciseRecord  # noqa: F401
 from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord  # noqa: F401

@@ -59,3 +59,23 @@ class Attempt(Base):
         if self.score is None or not self.max_score:
             return None
         return round(100 * self.score / self.max_score)
+
+
+class ClaimAttempt(Base):
+    """A claim a learner built on the claim form for an exercise and submitted (each submission kept)."""
+
+    __tablename__ = "claim_attempt"
+    __table_args__ = (Index("ix_claim_attempt_user_exercise", "user_id", "exercise_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id"))
+    variant: Mapped[int] = mapped_column(Integer, default=0)
+    form: Mapped[dict] = mapped_column(JSON)  # the boxes as entered
+    claim: Mapped[dict] = mapped_column(JSON)  # the claim in the claim JSON shape
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    result: Mapped[dict] = mapped_column(JSON)
+
+    user: Mapped[User] = relationship()
+    exercise: Mapped[ExerciseRecord] = relationship()

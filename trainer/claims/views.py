@@ -1,0 +1,102 @@
+"""Claims practice: build the CMS-1500 for an encounter from its packet, submit, read the response."""
+from __future__ import annotations
+
+import zlib
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import signed_in
+from ..edits.data import shared as shared_edit_data
+from ..exercises.store import exercise_of
+from ..extensions import db
+from ..models import ClaimAttempt, ExerciseRecord
+from .form import LETTERS, LINES, FormError, claim_from_form, packet_for
+from .grading import grade_claim
+from .jsonshape import claim_to_dict
+from ..practice.views import SETTING_LABELS
+from .practice import claim_from_key
+
+bp = Blueprint("claims", __name__, url_prefix="/claims")
+
+
+def _record_or_404(exercise_id: str) -> ExerciseRecord:
+    record = db.session.get(ExerciseRecord, exercise_id)
+    if record is None or not record.active or record.kind == "inpatient":
+        abort(404)
+    return record
+
+
+def reference_for(record: ExerciseRecord, variant: int = 0):
+    exercise = exercise_of(record)
+    data = exercise.variant(variant)
+    claim = claim_from_key(record.id, data, exercise.key_answer(variant), zlib.crc32(record.id.encode()) % 99999)
+    return data, claim
+
+
+@bp.route("")
+@signed_in
+def index():
+    records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True),
+                                                              ExerciseRecord.kind != "inpatient")
+                                 .order_by(ExerciseRecord.area, ExerciseRecord.title)).scalars().all()
+    best = dict(db.session.execute(select(ClaimAttempt.exercise_id, func.max(ClaimAttempt.score / ClaimAttempt.max_score))
+                                   .where(ClaimAttempt.user_id == current_user.id)
+                                   .group_by(ClaimAttempt.exercise_id)).all())
+    return render_template("claims/index.html", records=records, best=best)
+
+
+def _render_form(record, values: dict, error: FormError | None = None, status: int = 200):
+    variant, reference = reference_for(record)
+    return render_template("claims/form.html", record=record, packet=packet_for(variant, reference), values=values,
+                           error=error, lines=LINES, letters=LETTERS, settings=SETTING_LABELS), status
+
+
+@bp.route("/<exercise_id>")
+@signed_in
+def form(exercise_id: str):
+    record = _record_or_404(exercise_id)
+    values = {}
+    previous = request.args.get("from", type=int)
+    if previous:
+        attempt = db.session.get(ClaimAttempt, previous)
+        if attempt is None or attempt.user_id != current_user.id or attempt.exercise_id != record.id:
+            abort(404)
+        values = dict(attempt.form)
+    return _render_form(record, values)
+
+
+@bp.route("/<exercise_id>", methods=["POST"])
+@signed_in
+def submit(exercise_id: str):
+    record = _record_or_404(exercise_id)
+    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    variant, reference = reference_for(record)
+    try:
+        claim = claim_from_form(values, packet_for(variant, reference))
+    except FormError as err:
+        return _render_form(record, values, err, 400)
+    result = grade_claim(claim, reference, shared_edit_data(db.session))
+    attempt = ClaimAttempt(user_id=current_user.id, exercise_id=record.id, variant=0, form=values,
+                           claim=claim_to_dict(claim), score=result.score, max_score=result.max_score,
+                           result=result.as_dict())
+    db.session.add(attempt)
+    db.session.commit()
+    return redirect(url_for(".result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@signed_in
+def result(attempt_id: int):
+    attempt = db.session.get(ClaimAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    res = attempt.result
+    failing = [f for f in res["findings"] if f["severity"] in ("reject", "deny")]
+    outcome = ("rejected" if any(f["severity"] == "reject" for f in failing)
+               else "denied" if failing else "accepted")
+    if outcome != "accepted":
+        flash("The claim came back: read the response, then correct and resubmit it.", "info")
+    return render_template("claims/result.html", attempt=attempt, record=attempt.exercise, res=res,
+                           failing=failing, outcome=outcome)
