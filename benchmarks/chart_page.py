@@ -19,7 +19,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_server import free_port, wait_for_port  # noqa: E402
 BIN = ROOT / ".venv" / "bin"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 EXERCISE = "em-ed-chest-pain-rule-out-acs"
@@ -58,12 +59,6 @@ print(n / seconds)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def sign_in(port: int) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/auth/login")
@@ -81,7 +76,7 @@ def sign_in(port: int) -> str:
 
 def load(port: int, path: str, cookie: str, seconds: float, connections: int) -> float:
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {cookie}",
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-H", f"Cookie: {cookie}",
                               f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
         if "Non-2xx" in out:
             raise SystemExit(f"{path}: non-2xx responses under load:\n{out}")
@@ -93,7 +88,7 @@ def load(port: int, path: str, cookie: str, seconds: float, connections: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     instance = tempfile.mkdtemp(prefix="trainer-chart-bench-")
@@ -105,12 +100,7 @@ def main() -> None:
     server = subprocess.Popen([str(BIN / "python"), "-c", SERVER, str(port)], env=env, cwd=str(ROOT),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         cookie = sign_in(port)
         chart = f"/practice/{EXERCISE}"
         conn = http.client.HTTPConnection("127.0.0.1", port)

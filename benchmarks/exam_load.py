@@ -41,6 +41,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_server import free_port, wait_for_port  # noqa: E402
 sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -194,12 +196,6 @@ def prepare(url: str, db_name: str, learners: int, items: int) -> str:
     return db_url
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def restart_postgres():
     version = sorted(os.listdir("/etc/postgresql"))[-1]
     began = time.perf_counter()
@@ -254,12 +250,7 @@ def main() -> None:
     server = subprocess.Popen([str(BIN / "trainer"), "serve", "--port", str(port), "--threads", str(args.threads)],
                               env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         stats = {"latencies": [], "retries": 0, "acked": {}, "slow": []}
         lock = threading.Lock()
         began = 0.0
