@@ -84,3 +84,15 @@ def test_nobody_else_reads_a_claim_attempt(app, make_user, login_as):
     assert other.get(response.location).status_code == 404
     attempt_id = int(response.location.rsplit("/", 1)[1])
     assert other.get(f"/claims/{EXERCISE}?from={attempt_id}").status_code == 404
+
+
+def test_the_printable_form_is_a_pdf_of_the_claim_as_entered(app, make_user, login_as):
+    client = login_as(make_user())
+    response = post(client, right_form() | {"member_id": "PDF12345"})
+    pdf = client.get(response.location + ".pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    body = pdf.get_data()
+    assert body.startswith(b"%PDF") and b"PDF12345" in body and b"HEALTH INSURANCE CLAIM FORM" in body
+    other = app.test_client()
+    assert login(other, make_user().email).status_code == 302
+    assert other.get(response.location + ".pdf").status_code == 404

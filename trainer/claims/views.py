@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import zlib
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -84,6 +84,20 @@ def submit(exercise_id: str):
     db.session.add(attempt)
     db.session.commit()
     return redirect(url_for(".result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>.pdf")
+@signed_in
+def pdf(attempt_id: int):
+    from .jsonshape import claim_from_dict
+    from .pdf import claim_pdf
+
+    attempt = db.session.get(ClaimAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    body = claim_pdf(claim_from_dict(attempt.claim))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="claim-{attempt.id}.pdf"'})
 
 
 @bp.route("/attempts/<int:attempt_id>")
