@@ -5,3 +5,4 @@ from ..codes.tables import (  # noqa: F401
 from .accounts import Role, School, User  # noqa: F401
 from .practice import Attempt, ClaimAttempt, ExerciseRecord  # noqa: F401
 from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord  # noqa: F401
+from .teaching import Cohort, CohortMember  # noqa: F401

@@ -1,0 +1,1 @@
+"""Teaching: cohorts, rosters and (later) assignments and the gradebook."""
