@@ -109,3 +109,41 @@ def test_roster_upload_through_the_page_shows_temporary_passwords_once(app, scho
     bad = client.post(f"/cohorts/{cohort_id}/roster", data={"csrf_token": token(client), "roster": "name,email,role\nX,y,z\n"})
     assert bad.status_code == 400 and "Nothing was imported" in bad.get_data(as_text=True)
     assert db.session.get(Cohort, cohort_id).school_id == instructor.school_id
+
+
+def test_progress_shows_each_learners_results_and_exports_csv(app, school, make_user, login_as):
+    import csv as _csv
+    import datetime as dt
+
+    from trainer.models import Attempt, ExamSitting
+
+    instructor = make_user(Role.INSTRUCTOR)
+    cohort = create_cohort(db.session, instructor, "Progress class")
+    busy, idle = make_user(Role.LEARNER, name="Aaron Busy"), make_user(Role.LEARNER, name="Zoe Idle")
+    import_roster(db.session, instructor, cohort,
+                  f"name,email,role\n{busy.name},{busy.email},learner\n{idle.name},{idle.email},learner\n")
+    now = dt.datetime.now(dt.timezone.utc)
+    db.session.add_all([
+        Attempt(user_id=busy.id, exercise_id="fx-knee-injection", variant=0, answer={}, submitted_at=now,
+                score=6, max_score=8, result={}),
+        Attempt(user_id=busy.id, exercise_id="fx-knee-injection", variant=1, answer={}, submitted_at=now,
+                score=8, max_score=8, result={}),
+        Attempt(user_id=busy.id, exercise_id="fx-knee-injection", variant=0, answer={}),  # a draft: not counted
+        ExamSitting(user_id=busy.id, blueprint_id="cpc", mode="exam", title="CPC", blueprint={}, submitted_at=now,
+                    result={"percent": 72.0}),
+        ExamSitting(user_id=busy.id, blueprint_id="cpc", mode="exam", title="CPC", blueprint={}, submitted_at=now,
+                    result={"percent": 64.0})])
+    db.session.commit()
+    client = login_as(instructor)
+    page = client.get(f"/cohorts/{cohort.id}/progress").get_data(as_text=True)
+    assert "Aaron Busy" in page and "Zoe Idle" in page and "87.5&nbsp;%" in page and "72.0&nbsp;%" in page
+    exported = client.get(f"/cohorts/{cohort.id}/progress.csv")
+    assert exported.mimetype == "text/csv"
+    rows = list(_csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert list(rows[0]) == ["name", "email", "exercises_submitted", "practice_percent", "area_demo",
+                             "exam_cpc_best_percent"]
+    assert rows[0]["exercises_submitted"] == "2" and rows[0]["practice_percent"] == "87.5"
+    assert rows[0]["exam_cpc_best_percent"] == "72.0" and rows[1]["practice_percent"] == ""
+    colleague = app.test_client()
+    assert login(colleague, make_user(Role.INSTRUCTOR).email).status_code == 302
+    assert colleague.get(f"/cohorts/{cohort.id}/progress.csv").status_code == 404

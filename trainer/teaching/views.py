@@ -1,14 +1,20 @@
 """Cohorts: instructors create them and import rosters; learners join with a code."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import STAFF, roles, signed_in
 from ..extensions import db
 from ..models import Cohort, CohortMember, Role
+from ..practice.views import AREA_LABELS
 from .cohorts import CohortError, can_manage, create_cohort, import_roster, join
+from .progress import cohort_progress
 
 bp = Blueprint("teaching", __name__, url_prefix="/cohorts")
 MAX_ROSTER_BYTES = 512 * 1024
@@ -92,3 +98,31 @@ def roster(cohort_id: int):
     status = 400 if result.problems else 200
     return render_template("teaching/detail.html", cohort=cohort, members=members, result=result,
                            roster_text=text if result.problems else ""), status
+
+
+@bp.route("/<int:cohort_id>/progress")
+@roles(*STAFF)
+def progress(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    rows, areas = cohort_progress(db.session, cohort)
+    exams = sorted({e for r in rows for e in r.exams})
+    return render_template("teaching/progress.html", cohort=cohort, rows=rows, areas=areas, exams=exams,
+                           area_labels=AREA_LABELS)
+
+
+@bp.route("/<int:cohort_id>/progress.csv")
+@roles(*STAFF)
+def progress_csv(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    rows, areas = cohort_progress(db.session, cohort)
+    exams = sorted({e for r in rows for e in r.exams})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "exercises_submitted", "practice_percent", *[f"area_{a}" for a in areas],
+                     *[f"exam_{e}_best_percent" for e in exams]])
+    for r in rows:
+        writer.writerow([r.user.name, r.user.email, r.submitted, "" if r.percent is None else r.percent,
+                         *[r.by_area.get(a, "") for a in areas], *[r.exams.get(e, "") for e in exams]])
+    name = re.sub(r"[^a-z0-9]+", "-", cohort.name.lower()).strip("-") or "cohort"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-progress.csv"'})
