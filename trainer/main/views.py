@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from ..access import public
 from ..codes.tables import Code, CodeSetRelease
 from ..extensions import db
+from ..models import Role
+from ..practice.views import AREA_LABELS
 
 bp = Blueprint("main", __name__)
 
@@ -17,4 +19,10 @@ def home():
     if current_user.is_authenticated:
         releases = db.session.execute(select(CodeSetRelease).order_by(CodeSetRelease.kind, CodeSetRelease.name)).scalars().all()
     code_count = db.session.execute(select(func.count(Code.id))).scalar_one() if current_user.is_authenticated else 0
-    return render_template("main/home.html", releases=releases, code_count=code_count)
+    areas, next_up = [], []
+    if current_user.is_authenticated and current_user.role == Role.LEARNER:
+        from ..teaching.mastery import mastery, recommend
+
+        areas, next_up = mastery(db.session, current_user), recommend(db.session, current_user)
+    return render_template("main/home.html", releases=releases, code_count=code_count, areas=areas,
+                           next_up=next_up, area_labels=AREA_LABELS)
