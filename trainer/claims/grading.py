@@ -97,3 +97,12 @@ def grade_claim(claim: ProfessionalClaim, reference: ProfessionalClaim, data) ->
     max_score = float(len(boxes))
     score = max(0.0, sum(1 for b in boxes if b.right) - len(failing))
     return ClaimGrade(score, max_score, boxes, findings, lost)
+
+
+def outcome(findings: list[dict]) -> tuple[str, list[dict]]:
+    """What comes back for a graded claim (findings as stored): ("accepted" | "rejected" | "denied",
+    the failing findings). A reject stops the claim at the front end, before any denial."""
+    failing = [f for f in findings if f["severity"] in Severity.FAILING]
+    if any(f["severity"] == Severity.REJECT for f in failing):
+        return "rejected", failing
+    return ("denied" if failing else "accepted"), failing

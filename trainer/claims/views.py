@@ -6,6 +6,7 @@ import zlib
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from ..access import signed_in
 from ..edits.data import shared as shared_edit_data
@@ -13,9 +14,9 @@ from ..exercises.store import exercise_of
 from ..extensions import db
 from ..models import ClaimAttempt, ExerciseRecord
 from .form import LETTERS, LINES, FormError, claim_from_form, packet_for
-from .grading import grade_claim
+from .grading import grade_claim, outcome
 from .jsonshape import claim_to_dict
-from ..practice.views import SETTING_LABELS
+from ..practice.labels import SETTING_LABELS
 from .practice import claim_from_key
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
@@ -38,7 +39,8 @@ def reference_for(record: ExerciseRecord, variant: int = 0):
 @bp.route("")
 @signed_in
 def index():
-    records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True),
+    records = db.session.execute(select(ExerciseRecord).options(load_only(
+        ExerciseRecord.id, ExerciseRecord.title, ExerciseRecord.area)).where(ExerciseRecord.active.is_(True),
                                                               ExerciseRecord.kind != "inpatient")
                                  .order_by(ExerciseRecord.area, ExerciseRecord.title)).scalars().all()
     best = dict(db.session.execute(select(ClaimAttempt.exercise_id, func.max(ClaimAttempt.score / ClaimAttempt.max_score))
@@ -107,10 +109,8 @@ def result(attempt_id: int):
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     res = attempt.result
-    failing = [f for f in res["findings"] if f["severity"] in ("reject", "deny")]
-    outcome = ("rejected" if any(f["severity"] == "reject" for f in failing)
-               else "denied" if failing else "accepted")
-    if outcome != "accepted":
+    result_outcome, failing = outcome(res["findings"])
+    if result_outcome != "accepted":
         flash("The claim came back: read the response, then correct and resubmit it.", "info")
     return render_template("claims/result.html", attempt=attempt, record=attempt.exercise, res=res,
-                           failing=failing, outcome=outcome)
+                           failing=failing, outcome=result_outcome)

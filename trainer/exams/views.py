@@ -1,8 +1,6 @@
 """Exams: the list of blueprints, a sitting question by question, review and submit, results."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -227,8 +225,3 @@ def result(sitting_id: int):
                            used_seconds=max(0, int(used)), blueprint=db.session.get(BlueprintRecord,
                                                                                     sitting.blueprint_id))
 
-
-def deadline_text(sitting: ExamSitting) -> str:
-    if sitting.deadline is None:
-        return "untimed"
-    return sitting.deadline.replace(tzinfo=sitting.deadline.tzinfo or dt.timezone.utc).isoformat()

@@ -7,7 +7,7 @@ from ..access import public
 from ..codes.tables import Code, CodeSetRelease
 from ..extensions import db
 from ..models import Role
-from ..practice.views import AREA_LABELS
+from ..practice.labels import AREA_LABELS
 
 bp = Blueprint("main", __name__)
 
@@ -23,6 +23,7 @@ def home():
     if current_user.is_authenticated and current_user.role == Role.LEARNER:
         from ..teaching.mastery import mastery, recommend
 
-        areas, next_up = mastery(db.session, current_user), recommend(db.session, current_user)
+        areas = mastery(db.session, current_user)
+        next_up = recommend(db.session, current_user, areas=areas)
     return render_template("main/home.html", releases=releases, code_count=code_count, areas=areas,
                            next_up=next_up, area_labels=AREA_LABELS)

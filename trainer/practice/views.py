@@ -16,19 +16,11 @@ from ..access import signed_in
 from ..exercises.store import exercise_of, public_view
 from ..extensions import db
 from ..models import Attempt, ExerciseRecord
+from .labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS, STATUS_LABELS
 from .operations import AnswerError, can_view_attempt, new_attempt, save_draft, submit
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
-SETTING_LABELS = {"office": "Office", "ed": "Emergency department", "asc": "Ambulatory surgery center",
-                  "hospital_outpatient": "Hospital outpatient", "inpatient": "Inpatient", "telehealth": "Telehealth",
-                  "home": "Home", "snf": "Skilled nursing facility"}
-AREA_LABELS = {"em": "Evaluation and Management", "medicine": "Medicine", "hcpcs": "HCPCS Level II",
-               "surgery": "Surgery", "anesthesia": "Anesthesia", "radiology": "Radiology",
-               "pathology-lab": "Pathology and Laboratory", "diagnosis": "ICD-10-CM diagnosis coding",
-               "inpatient": "Inpatient (ICD-10-CM/PCS)"}
-DIFFICULTY_LABELS = {1: "Foundation", 2: "Intermediate", 3: "Advanced"}
-STATUS_LABELS = {"new": "Not started", "draft": "In progress", "done": "Submitted"}
 
 
 def _record_or_404(exercise_id: str) -> ExerciseRecord:

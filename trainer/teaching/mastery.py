@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from ..models import Attempt, ExerciseRecord, User
 
@@ -40,12 +40,16 @@ def mastery(session: Session, user: User) -> list[AreaMastery]:
     return sorted(rows, key=lambda r: (r.percent is not None, r.percent or 0, r.area))
 
 
-def recommend(session: Session, user: User, limit: int = 5) -> list[ExerciseRecord]:
+def recommend(session: Session, user: User, limit: int = 5,
+              areas: list[AreaMastery] | None = None) -> list[ExerciseRecord]:
+    """``areas``: the learner's ``mastery`` when the caller has it already."""
     done = {eid for (eid,) in session.execute(select(Attempt.exercise_id).where(
         Attempt.user_id == user.id, Attempt.submitted_at.is_not(None)))}
-    order = {m.area: i for i, m in enumerate(mastery(session, user))}
-    candidates = [r for r in session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True)))
-                  .scalars() if r.id not in done]
+    order = {m.area: i for i, m in enumerate(areas if areas is not None else mastery(session, user))}
+    listed = select(ExerciseRecord).options(load_only(ExerciseRecord.id, ExerciseRecord.title, ExerciseRecord.area,
+                                                      ExerciseRecord.difficulty))
+    candidates = [r for r in session.execute(listed.where(ExerciseRecord.active.is_(True))).scalars()
+                  if r.id not in done]
     candidates.sort(key=lambda r: (order.get(r.area, len(order)), r.difficulty, r.title))
     picked, per_area = [], defaultdict(int)
     for r in candidates:  # at most two from one area, so the list shows more than one weak spot

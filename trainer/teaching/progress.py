@@ -1,6 +1,8 @@
 """A cohort's progress: each learner's submitted practice and exams, by area (no Flask)."""
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -51,3 +53,20 @@ def cohort_progress(session: Session, cohort: Cohort) -> tuple[list[LearnerProgr
             rows[user_id].exams[blueprint_id] = max(pct, best) if best is not None else pct
     all_areas = sorted({a for r in rows.values() for a in r.by_area})
     return list(rows.values()), all_areas
+
+
+def exams_taken(rows: list[LearnerProgress]) -> list[str]:
+    return sorted({e for r in rows for e in r.exams})
+
+
+def progress_csv(rows: list[LearnerProgress], areas: list[str]) -> str:
+    """The progress table as CSV: one row per learner; empty cells where there is no result."""
+    exams = exams_taken(rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "exercises_submitted", "practice_percent", *[f"area_{a}" for a in areas],
+                     *[f"exam_{e}_best_percent" for e in exams]])
+    for r in rows:
+        writer.writerow([r.user.name, r.user.email, r.submitted, "" if r.percent is None else r.percent,
+                         *[r.by_area.get(a, "") for a in areas], *[r.exams.get(e, "") for e in exams]])
+    return out.getvalue()

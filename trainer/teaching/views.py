@@ -1,8 +1,6 @@
 """Cohorts: instructors create them and import rosters; learners join with a code."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,9 +10,10 @@ from sqlalchemy import select
 from ..access import STAFF, roles, signed_in
 from ..extensions import db
 from ..models import Cohort, CohortMember, Role
-from ..practice.views import AREA_LABELS
+from ..practice.labels import AREA_LABELS
 from .cohorts import CohortError, can_manage, create_cohort, import_roster, join
-from .progress import cohort_progress
+from .progress import cohort_progress, exams_taken
+from .progress import progress_csv as progress_csv_text
 
 bp = Blueprint("teaching", __name__, url_prefix="/cohorts")
 MAX_ROSTER_BYTES = 512 * 1024
@@ -105,8 +104,7 @@ def roster(cohort_id: int):
 def progress(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     rows, areas = cohort_progress(db.session, cohort)
-    exams = sorted({e for r in rows for e in r.exams})
-    return render_template("teaching/progress.html", cohort=cohort, rows=rows, areas=areas, exams=exams,
+    return render_template("teaching/progress.html", cohort=cohort, rows=rows, areas=areas, exams=exams_taken(rows),
                            area_labels=AREA_LABELS)
 
 
@@ -115,14 +113,7 @@ def progress(cohort_id: int):
 def progress_csv(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     rows, areas = cohort_progress(db.session, cohort)
-    exams = sorted({e for r in rows for e in r.exams})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "exercises_submitted", "practice_percent", *[f"area_{a}" for a in areas],
-                     *[f"exam_{e}_best_percent" for e in exams]])
-    for r in rows:
-        writer.writerow([r.user.name, r.user.email, r.submitted, "" if r.percent is None else r.percent,
-                         *[r.by_area.get(a, "") for a in areas], *[r.exams.get(e, "") for e in exams]])
+    body = progress_csv_text(rows, areas)
     name = re.sub(r"[^a-z0-9]+", "-", cohort.name.lower()).strip("-") or "cohort"
-    return Response(out.getvalue(), mimetype="text/csv",
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}-progress.csv"'})
