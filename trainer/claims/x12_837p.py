@@ -7,55 +7,18 @@ and one claim: what a practice exercise submits. Separators: ``*`` elements, ``:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 
 from .model import Address, Payer, Person, Provider, ProfessionalClaim, ServiceLine
+from .x12_common import (Envelope, X12Error, _address, _amount, _clean, _date, _el, interchange,  # noqa: F401
+                         split_segments)
 
 FILING = {"medicare": "MB", "medicaid": "MC", "commercial": "CI"}  # SBR09 claim filing indicator
 KIND = {v: k for k, v in FILING.items()}
 
 
-@dataclass(frozen=True)
-class Envelope:
-    sender_id: str = "CODINGTRAINER"
-    receiver_id: str = "PAYERSIM"
-    submitter_name: str = "CODING TRAINER PRACTICE"
-    contact_name: str = "BILLING OFFICE"
-    contact_phone: str = "5555550100"
-    control_number: int = 1
-    usage: str = "T"  # T test, P production
-    created: dt.datetime | None = None
-
-
-def _clean(text) -> str:
-    """X12 basic character set: upper case, no separators."""
-    out = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().upper()
-    for ch in "*:^~":
-        out = out.replace(ch, " ")
-    return out.strip()
-
-
-def _date(d: dt.date) -> str:
-    return d.strftime("%Y%m%d")
-
-
-def _amount(value: Decimal) -> str:
-    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
-    return text[:-3] if text.endswith(".00") else text.rstrip("0")
-
-
-def _address(a: Address | None) -> list[list[str]]:
-    if a is None:
-        return []
-    n3 = ["N3", _clean(a.line1)] + ([_clean(a.line2)] if a.line2 else [])
-    return [n3, ["N4", _clean(a.city), _clean(a.state), a.zip.replace("-", "")]]
-
-
 def write_837p(claim: ProfessionalClaim, env: Envelope = Envelope()) -> str:
     created = env.created or dt.datetime.combine(claim.submitted_on or dt.date.today(), dt.time(12, 0))
-    control = f"{env.control_number:09d}"
     st: list[list[str]] = [
         ["ST", "837", "0001", "005010X222A1"],
         ["BHT", "0019", "00", _clean(claim.claim_id)[:30] or "1", _date(created), created.strftime("%H%M"), "CH"],
@@ -119,29 +82,7 @@ def write_837p(claim: ProfessionalClaim, env: Envelope = Envelope()) -> str:
             st.append(["LIN", "", "N4", line.ndc])
             st.append(["CTP", "", "", "", str(line.units), "UN"])
     st.append(["SE", str(len(st) + 1), "0001"])
-    isa = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", _clean(env.sender_id).ljust(15)[:15], "ZZ",
-           _clean(env.receiver_id).ljust(15)[:15], created.strftime("%y%m%d"), created.strftime("%H%M"), "^",
-           "00501", control, "0", env.usage, ":"]
-    gs = ["GS", "HC", _clean(env.sender_id), _clean(env.receiver_id), _date(created), created.strftime("%H%M"),
-          str(env.control_number), "X", "005010X222A1"]
-    segments = [isa, gs, *st, ["GE", "1", str(env.control_number)], ["IEA", "1", control]]
-    return "".join("*".join(_trim(seg)) + "~\n" for seg in segments)
-
-
-def _trim(seg: list[str]) -> list[str]:
-    """Drop trailing empty elements (X12 does not allow them)."""
-    out = list(seg)
-    while len(out) > 1 and out[-1] == "":
-        out.pop()
-    return out
-
-
-class X12Error(ValueError):
-    """A document that is not an 837P this reader understands; the message names the segment."""
-
-
-def _el(seg: list[str], i: int) -> str:
-    return seg[i] if i < len(seg) else ""
+    return interchange(st, env, "HC", "005010X222A1", created)
 
 
 def read_837p(text: str) -> ProfessionalClaim:
@@ -157,12 +98,7 @@ def read_837p(text: str) -> ProfessionalClaim:
 
 
 def _read(text: str) -> ProfessionalClaim:
-    if not isinstance(text, str):
-        raise X12Error("an 837P is text")
-    segments = [s.strip().split("*") for s in text.replace("\n", "").split("~") if s.strip()]
-    if not segments or segments[0][0] != "ISA":
-        raise X12Error("not an X12 interchange: the first segment must be ISA")
-    comp = segments[0][16] if len(segments[0]) > 16 else ":"
+    segments, comp = split_segments(text)
     loop, data = None, {"lines": [], "addresses": {}}
     current_line: dict | None = None
     for seg in segments:
