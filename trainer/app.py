@@ -5,13 +5,13 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from . import config as cfg
 from .access import enforce_access, wants_json
 from .extensions import csrf, db, limiter, login_manager, migrate
-from .models import Role, User
+from .main.topbar import topbar
+from .auth.user_cache import load_user as cached_user
+from .models import Role
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -71,9 +71,8 @@ def configure_extensions(app: Flask) -> None:
             uid, version = (int(part) for part in user_id.split(":"))
         except ValueError:
             return None
-        # one query for the user and the school the layout shows on every page
-        user = db.session.execute(select(User).options(joinedload(User.school)).where(User.id == uid)
-                                  ).unique().scalar_one_or_none()
+        # the user and the school the layout shows on every page: one query, then kept a few seconds
+        user = cached_user(db.session, uid)
         if user is None or user.session_version != version or not user.active:
             return None
         return user
@@ -119,7 +118,7 @@ def configure_hooks(app: Flask) -> None:
 
     @app.context_processor
     def template_globals():
-        return {"Role": Role}
+        return {"Role": Role, "topbar": topbar}
 
 
 ERRORS = {
