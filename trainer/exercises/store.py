@@ -6,9 +6,10 @@ validation engine is rejected, and the previously imported version (if any) stay
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -64,14 +65,22 @@ def import_exercises(session: Session, root: str | Path) -> ImportReport:
     return report
 
 
-@lru_cache(maxsize=512)
-def _parse(exercise_id: str, area: str, path: str, checksum: str, source: str) -> Exercise:
-    return Exercise(exercise_id, area, path, yaml.safe_load(source), checksum, source)
+_parsed: OrderedDict = OrderedDict()
+PARSED_CACHED = 512
 
 
 def exercise_of(record: ExerciseRecord) -> Exercise:
-    """The parsed exercise behind a row (cached by checksum)."""
-    return _parse(record.id, record.area, record.path, record.checksum, record.source)
+    """The parsed exercise behind a row, cached by (id, checksum): the YAML source (a deferred
+    column) is only read and parsed the first time a version is needed."""
+    key = (record.id, record.checksum)
+    exercise = _parsed.get(key)
+    if exercise is None:
+        source = record.source
+        exercise = Exercise(record.id, record.area, record.path, yaml.safe_load(source), record.checksum, source)
+        _parsed[key] = exercise
+        while len(_parsed) > PARSED_CACHED:
+            _parsed.popitem(last=False)
+    return exercise
 
 
 def public_view(variant: dict) -> dict:

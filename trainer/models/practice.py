@@ -22,7 +22,7 @@ class ExerciseRecord(Base):
     difficulty: Mapped[int] = mapped_column(Integer)
     tags: Mapped[dict] = mapped_column(JSON)
     variant_count: Mapped[int] = mapped_column(Integer, default=1)
-    source: Mapped[str] = mapped_column(Text)  # the YAML file as written
+    source: Mapped[str] = mapped_column(Text, deferred=True)  # the YAML file as written (read when parsed)
     path: Mapped[str] = mapped_column(String(300))
     checksum: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
