@@ -4,7 +4,8 @@
 
 * ``mce_icd10cm_edit_lists.csv``: the complete active MCE v43.1 ICD-10-CM lists (CMS, public domain).
 * ``ncci_aoc.csv``: NCCI add-on code edit rows whose add-on code is in the CPT/HCPCS starter sets.
-* ``mpfs_indicators.csv``: fee schedule indicator columns (no descriptions) for the starter codes.
+* ``mpfs_indicators.csv``: fee schedule indicators, RVUs and conversion factor (no descriptions) for the
+  starter codes: global rows and their 26/TC rows.
 Rows are copied unchanged; nothing is written by hand.
 """
 from __future__ import annotations
@@ -60,14 +61,16 @@ def main() -> None:
                 writer.writerow(row)
 
     src = data / "mpfs" / "pprrvu_2024_jul_rvu24c.csv"
-    keep = ["hcpcs", "mod", "status_code", "work_rvu", "pctc_ind", "glob_days", "mult_proc", "bilat_surg"]
+    keep = ["hcpcs", "mod", "status_code", "work_rvu", "non_fac_pe_rvu", "facility_pe_rvu", "mp_rvu", "conv_factor",
+            "pctc_ind", "glob_days", "mult_proc", "bilat_surg"]
     with open(src, newline="") as fh, open(STARTER_DIR / "mpfs_indicators.csv", "w", newline="") as out:
         out.write(HEADER_NOTE.format(source="the CMS physician fee schedule RVU file RVU24C (July 2024)",
-                                     note="indicator columns only, for the starter codes; no descriptors"))
+                                     note="indicator, RVU and conversion factor columns for the starter codes, "
+                                          "global rows and their 26/TC component rows; no descriptors"))
         writer = csv.DictWriter(out, fieldnames=keep, lineterminator="\n")
         writer.writeheader()
         for row in csv.DictReader(fh):
-            if row["hcpcs"] in codes and row["mod"] == "":
+            if row["hcpcs"] in codes and row["mod"] in ("", "26", "TC"):
                 writer.writerow({k: row[k] for k in keep})
 
 

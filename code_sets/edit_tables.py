@@ -68,6 +68,11 @@ def parse_mce(path: Path, release: str) -> list[dict]:
     return rows
 
 
+# PPRRVU column -> table column; all but work_rvu are optional (older starter files carried indicators only)
+RVU_COLUMNS = {"work_rvu": "work_rvu", "non_fac_pe_rvu": "non_facility_pe_rvu", "facility_pe_rvu": "facility_pe_rvu",
+               "mp_rvu": "mp_rvu", "conv_factor": "conversion_factor"}
+
+
 def parse_mpfs(path: Path, release: str) -> list[dict]:
     need = ("hcpcs", "mod", "status_code", "pctc_ind", "glob_days", "mult_proc", "bilat_surg", "work_rvu")
     columns, records = _records(path, need)
@@ -76,16 +81,21 @@ def parse_mpfs(path: Path, release: str) -> list[dict]:
         code = _field(fields, columns, "hcpcs").upper()
         if len(code) != 5:
             raise ImportFormatError(f"{code!r} is not a 5-character HCPCS/CPT code", line, path)
-        try:
-            work = float(_field(fields, columns, "work_rvu") or 0)
-        except ValueError as err:
-            raise ImportFormatError("work RVU is not a number", line, path) from err
+        values = {}
+        for column, name in RVU_COLUMNS.items():
+            if column != "work_rvu" and norm_header(column) not in columns:
+                values[name] = 0.0  # an indicators-only file: no pricing
+                continue
+            try:
+                values[name] = float(_field(fields, columns, column) or 0)
+            except ValueError as err:
+                raise ImportFormatError(f"{column} is not a number", line, path) from err
         rows.append({"code": code, "modifier": _field(fields, columns, "mod").upper(),
                      "status": _field(fields, columns, "status_code")[:1],
                      "pctc": _field(fields, columns, "pctc_ind")[:1],
                      "global_days": _field(fields, columns, "glob_days")[:3],
                      "multiple_procedure": _field(fields, columns, "mult_proc")[:1],
-                     "bilateral": _field(fields, columns, "bilat_surg")[:1], "work_rvu": work, "release": release})
+                     "bilateral": _field(fields, columns, "bilat_surg")[:1], **values, "release": release})
     return rows
 
 

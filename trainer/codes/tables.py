@@ -155,7 +155,10 @@ class MceFlag(Base):
 
 
 class FeeScheduleIndicator(Base):
-    """Physician fee schedule indicators that drive modifier edits (PC/TC, global days, bilateral)."""
+    """A physician fee schedule row (one per code and modifier: the global row has modifier "",
+    professional and technical components "26" and "TC"): the indicators that drive modifier edits
+    (PC/TC, global days, bilateral, multiple procedure) and the RVUs and conversion factor the
+    simulated payers price with."""
 
     __tablename__ = "fee_schedule_indicator"
     __table_args__ = (Index("ix_fee_schedule_indicator_code", "code"),)
@@ -168,4 +171,8 @@ class FeeScheduleIndicator(Base):
     multiple_procedure: Mapped[str] = mapped_column(String(1))
     bilateral: Mapped[str] = mapped_column(String(1))
     work_rvu: Mapped[float] = mapped_column(default=0.0)
+    non_facility_pe_rvu: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    facility_pe_rvu: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    mp_rvu: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    conversion_factor: Mapped[float] = mapped_column(default=0.0, server_default="0")
     release: Mapped[str] = mapped_column(String(80), index=True)

@@ -48,7 +48,7 @@ class EditData:
     """Lookups for the rules. ``memo`` holds the answers; pass a shared one (see ``shared``) to
     keep them between requests, or leave it out for a private, empty one."""
 
-    LOOKUPS = ("versions", "notes", "ptp", "mue", "add_on", "mce_flags", "fee_schedule")
+    LOOKUPS = ("versions", "notes", "ptp", "mue", "add_on", "mce_flags", "fee_schedule", "rvus")
 
     def __init__(self, session: Session, memo: dict | None = None):
         self.session = session
@@ -145,6 +145,17 @@ class EditData:
         row = self.session.execute(select(t.status, t.pctc, t.global_days, t.bilateral, t.multiple_procedure).where(
             t.code == code, or_(t.modifier == "", t.modifier.is_(None))).limit(1)).first()
         return dict(zip(("status", "pctc", "global_days", "bilateral", "multiple_procedure"), row)) if row else None
+
+
+    def _rvus(self, code: str, modifier: str = "") -> dict | None:
+        """The fee schedule row the payers price with: RVUs and conversion factor of the code's global
+        row (modifier "") or of its 26/TC component row; None when the fee schedule has no such row."""
+        t = FeeScheduleIndicator
+        row = self.session.execute(select(t.status, t.pctc, t.bilateral, t.multiple_procedure, t.work_rvu,
+                                          t.non_facility_pe_rvu, t.facility_pe_rvu, t.mp_rvu, t.conversion_factor,
+                                          t.release).where(t.code == code, t.modifier == modifier).limit(1)).first()
+        return dict(zip(("status", "pctc", "bilateral", "multiple_procedure", "work", "pe_non_facility",
+                         "pe_facility", "mp", "conversion_factor", "release"), row)) if row else None
 
 
 class _SharedMemo:
