@@ -44,7 +44,8 @@ def write_835(remit: Remittance, env: Envelope = PAYER_ENVELOPE) -> str:
         raise X12Error(f"payment method {remit.method!r} is not one of {', '.join(METHODS)}")
     created = env.created or dt.datetime.combine(remit.production_date or remit.paid_on, dt.time(12, 0))
     company = "1" + remit.payer_tax_id
-    st: list[list[str]] = [["ST", "835", "0001"], _bpr(remit, company), ["TRN", "1", _clean(remit.trace_number), company]]
+    st: list[list[str]] = [["ST", "835", "0001"], _bpr(remit, company),
+                           ["TRN", "1", _clean(remit.trace_number), company]]
     if remit.production_date:
         st.append(["DTM", "405", _date(remit.production_date)])
     st.append(["N1", "PR", _clean(remit.payer_name)])

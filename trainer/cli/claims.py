@@ -1,4 +1,4 @@
-"""`trainer claims ...`: check a claim, write it as an 837P, read an 837P or an 835 back, an exercise's reference claim."""
+"""`trainer claims ...`: check a claim, write it as an 837P, read an 837P or 835 back, show a reference claim."""
 from __future__ import annotations
 
 import json
