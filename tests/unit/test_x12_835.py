@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from trainer.claims.remit import ProviderAdjustment, balance_errors
-from trainer.claims.x12_835 import X12Error, read_835, write_835
+from trainer.claims.model import Address
+from trainer.claims.remit import (CLAIM_STATUS, Adjustment, ClaimPayment, ProviderAdjustment, Remittance,
+                                  ServicePayment, balance_errors)
+from trainer.claims.x12_835 import CAS_GROUPS, FILING_CODES, X12Error, read_835, write_835
 from trainer.claims.x12_common import transaction_type
 
 from .pyx12_check import pyx12_errors
@@ -152,3 +157,62 @@ def recount(text: str) -> str:
 def test_the_reader_names_what_it_cannot_read(edit, message):
     with pytest.raises(X12Error, match=message):
         read_835(edit(write_835(patient_responsibility())))
+
+
+# ---------------------------------------------------------------- any remittance the writer accepts reads back equal
+
+ID = st.from_regex(r"[A-Z0-9]{1,12}", fullmatch=True)
+NAME = st.from_regex(r"[A-Z]{1,10}( [A-Z]{1,10})?", fullmatch=True)
+MONEY = st.integers(min_value=-10**7, max_value=10**8).map(lambda cents: D(cents) / 100)
+DAY = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
+REMARKS = st.lists(st.sampled_from(["M15", "N115", "M51", "N290", "MA01", "MA130", "N211"]), max_size=5).map(tuple)
+
+
+def grouped(adjustments: list[Adjustment]) -> tuple[Adjustment, ...]:
+    """Adjustments in the order an 835 carries them: by group, groups in order of first appearance."""
+    groups = list(dict.fromkeys(a.group for a in adjustments))
+    return tuple(sorted(adjustments, key=lambda a: groups.index(a.group)))
+
+
+ADJUSTMENTS = st.lists(st.builds(Adjustment, st.sampled_from(CAS_GROUPS),
+                                 st.sampled_from(["45", "1", "2", "3", "97", "50", "16", "29", "B7"]), MONEY,
+                                 st.none() | st.integers(0, 99).map(D)), max_size=8).map(grouped)
+
+
+@st.composite
+def services(draw) -> ServicePayment:
+    code, revenue = draw(st.sampled_from([("99213", ""), ("20610", ""), ("J1030", ""), ("99284", "0450"),
+                                          ("", "0300")]))
+    start = draw(st.none() | DAY)
+    end = draw(st.none() | st.integers(1, 30).map(lambda d: (start or dt.date(2025, 1, 1)) + dt.timedelta(days=d)))
+    return ServicePayment(code=code, revenue_code=revenue, charge=draw(MONEY), paid=draw(MONEY),
+                          modifiers=tuple(draw(st.lists(st.sampled_from(["25", "59", "RT", "LT"]), max_size=4)))
+                          if code else (), units=D(draw(st.integers(0, 99))),
+                          billed_units=draw(st.none() | st.integers(1, 99).map(D)), from_date=start, to_date=end,
+                          allowed=draw(st.none() | MONEY), adjustments=draw(ADJUSTMENTS), remarks=draw(REMARKS),
+                          line_control=draw(st.just("") | ID))
+
+
+CLAIMS = st.builds(
+    ClaimPayment, claim_id=ID, status=st.sampled_from(sorted(CLAIM_STATUS)), charge=MONEY, paid=MONEY,
+    patient_responsibility=MONEY, filing=st.sampled_from(FILING_CODES), payer_claim_number=ID, patient_last=NAME,
+    patient_first=st.just("") | NAME, member_id=st.just("") | ID, facility_type=st.sampled_from(["", "11", "13", "22"]),
+    frequency=st.sampled_from(["1", "7", "8"]), drg=st.just("") | st.just("470"), adjustments=ADJUSTMENTS,
+    remarks=REMARKS, services=st.lists(services(), max_size=3).map(tuple), received=st.none() | DAY,
+    statement_from=st.none() | DAY, statement_to=st.none() | DAY, rendering_npi=st.just("") | st.just("1600000024"),
+    covered_days=st.none() | st.integers(0, 400))
+REMITTANCES = st.builds(
+    Remittance, payer_name=NAME, payer_id=st.just("") | ID, payee_name=NAME, payee_npi=st.just("1500000017"),
+    payee_tax_id=st.just("") | st.just("861234567"), paid_on=DAY, trace_number=ID,
+    method=st.sampled_from(["ACH", "CHK", "NON"]), claims=st.lists(CLAIMS, max_size=3).map(tuple),
+    provider_adjustments=st.lists(st.builds(ProviderAdjustment, st.sampled_from(["L6", "WO", "72", "FB"]),
+                                            st.just("") | ID, MONEY), max_size=8).map(tuple),
+    production_date=st.none() | DAY, payer_phone=st.from_regex(r"[0-9]{10}", fullmatch=True),
+    payer_tax_id=st.from_regex(r"[0-9]{9}", fullmatch=True),
+    payee_address=st.none() | st.just(Address("400 HARBOR VIEW DRIVE", "LAKESIDE", "OH", "440011234")))
+
+
+@given(REMITTANCES)
+@settings(max_examples=150, deadline=None)
+def test_any_remittance_the_writer_accepts_reads_back_equal(r):
+    assert read_835(write_835(r)) == r

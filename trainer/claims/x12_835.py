@@ -52,11 +52,11 @@ def write_835(remit: Remittance, env: Envelope = PAYER_ENVELOPE) -> str:
     st += _address(remit.payer_address)
     if remit.payer_id:
         st.append(["REF", "2U", _clean(remit.payer_id)])
-    st.append(["PER", "BL", "", "TE", remit.payer_phone])
-    st.append(["N1", "PE", _clean(remit.payee_name), "XX", remit.payee_npi])
+    st.append(["PER", "BL", "", "TE", _clean(remit.payer_phone)])
+    st.append(["N1", "PE", _clean(remit.payee_name), "XX", _clean(remit.payee_npi)])
     st += _address(remit.payee_address)
     if remit.payee_tax_id:
-        st.append(["REF", "TJ", remit.payee_tax_id])
+        st.append(["REF", "TJ", _clean(remit.payee_tax_id)])
     if remit.claims:
         st.append(["LX", "1"])
     for claim in remit.claims:
@@ -105,7 +105,7 @@ def _claim(c: ClaimPayment) -> list[list[str]]:
         patient += ["", "", "", "MI", _clean(c.member_id)]
     out.append(patient)
     if c.rendering_npi:
-        out.append(["NM1", "82", "1", "", "", "", "", "", "XX", c.rendering_npi])
+        out.append(["NM1", "82", "1", "", "", "", "", "", "XX", _clean(c.rendering_npi)])
     remarks = list(c.remarks)
     if c.covered_days is not None:
         mia = ["MIA", str(c.covered_days), "", "", "", remarks[0] if remarks else ""]
@@ -151,7 +151,7 @@ def _plb(remit: Remittance) -> list[list[str]]:
     out = []
     items = remit.provider_adjustments
     for i in range(0, len(items), 6):
-        seg = ["PLB", remit.payee_npi, _date(dt.date(remit.paid_on.year, 12, 31))]
+        seg = ["PLB", _clean(remit.payee_npi), _date(dt.date(remit.paid_on.year, 12, 31))]
         for p in items[i:i + 6]:
             seg += [f"{p.reason}:{_clean(p.reference)}" if p.reference else p.reason, _amount(p.amount)]
         out.append(seg)
