@@ -1,17 +1,20 @@
-"""Claims validated per second with the full NCCI PTP and MUE tables, and 837P written + read per second.
+"""Claims validated per second with the full NCCI PTP and MUE tables; 837P and 835 written + read per second.
 
     .venv/bin/python benchmarks/claims.py [--claims 5000] [--data ../shared/data]
 
 The claims are every bundled professional exercise's reference claim (the key on the demo practice's
 claim form), cycled. Validation = the claim-form rules plus every code edit, with the lookup memo the
 server keeps per process (warm) and with fresh lookups per claim (cold).
+The 835s pay those claims ten to a remittance (each line 80% paid, 20% CO-45).
 Targets (issue 4): >= 2,000 claims validated per second on one core.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,11 +24,32 @@ from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from full_edits import DEFAULT_DATA, full_edit_database  # noqa: E402
-from trainer.claims.practice import claim_from_key  # noqa: E402
+from trainer.claims.practice import BILLING, claim_from_key  # noqa: E402
+from trainer.claims.remit import Adjustment, ClaimPayment, Remittance, ServicePayment  # noqa: E402
+from trainer.claims.x12_835 import read_835, write_835  # noqa: E402
 from trainer.claims.rules import check_claim  # noqa: E402
 from trainer.claims.x12_837p import read_837p, write_837p  # noqa: E402
 from trainer.edits.data import EditData  # noqa: E402
 from trainer.exercises import load_tree  # noqa: E402
+
+
+def remittance(claims) -> Remittance:
+    """A remittance paying each line of the claims 80%, the rest a CO-45 contractual adjustment."""
+    payments = []
+    for c in claims:
+        services = tuple(ServicePayment(code=l.code, modifiers=l.modifiers, charge=l.charge,
+                                        paid=l.charge * Decimal("0.8"), units=Decimal(l.units), from_date=l.from_date,
+                                        adjustments=(Adjustment("CO", "45", l.charge * Decimal("0.2")),))
+                         for l in c.lines)
+        payments.append(ClaimPayment(
+            claim_id=c.claim_id, status="1", charge=sum((s.charge for s in services), Decimal("0")),
+            paid=sum((s.paid for s in services), Decimal("0")), patient_responsibility=Decimal("0"),
+            filing={"medicare": "MB", "medicaid": "MC"}.get(c.payer.kind, "12"), payer_claim_number=f"ICN{c.claim_id}",
+            patient_last=c.the_patient.last, patient_first=c.the_patient.first, member_id=c.subscriber.member_id,
+            services=services))
+    return Remittance(payer_name=claims[0].payer.name, payer_id=claims[0].payer.payer_id, payee_name=BILLING.name,
+                      payee_npi=BILLING.npi, payee_tax_id=BILLING.tax_id, paid_on=dt.date(2025, 4, 2),
+                      trace_number="EFT0000001", claims=tuple(payments))
 
 
 def main() -> None:
@@ -52,6 +76,13 @@ def main() -> None:
     for claim in work:
         read_837p(write_837p(claim))
     print(f"837P written and read back: {len(work) / (time.perf_counter() - t0):,.0f}/s")
+    remits = [remittance(work[i:i + 10]) for i in range(0, len(work), 10)]
+    t0 = time.perf_counter()
+    for remit in remits:
+        read_835(write_835(remit))
+    elapsed = time.perf_counter() - t0
+    print(f"835 written and read back: {len(remits) / elapsed:,.0f} remittances/s "
+          f"({len(work) / elapsed:,.0f} claims/s)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from trainer.config import normalise_db_url
 from trainer.db_base import Base
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("TRAINER_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
 PASSWORD = "correct-horse-battery"
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -21,34 +20,9 @@ from trainer.edits.data import EditData
 from trainer.edits.registry import RULES
 from trainer.exercises import load_tree
 
+from .pyx12_check import pyx12_errors
+
 BUNDLED = Path(__file__).resolve().parents[2] / "exercises"
-
-
-def pyx12_errors(text: str, tmp_path: Path) -> list[str]:
-    """Every error the independent validator reports (interchange, group, transaction, segment)."""
-    import pyx12.params
-    import pyx12.x12n_document
-
-    src = tmp_path / "claim.x12"
-    src.write_text(text)
-    report = io.StringIO()
-    pyx12.x12n_document.x12n_document(param=pyx12.params.params(), src_file=str(src), fd_997=io.StringIO(),
-                                      fd_html=None, fd_json=report)
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "errors":
-                    found.extend(e.get("err_str", str(e)) for e in value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(json.loads(report.getvalue()))
-    return found
 
 
 def reference_claims():

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .model import Address
+
 GROUPS = {"CO": "Contractual obligation", "PR": "Patient responsibility", "OA": "Other adjustment",
           "PI": "Payer-initiated reduction", "CR": "Correction and reversal"}
 # CLP02 claim status codes a payer simulation uses
@@ -21,6 +23,8 @@ CLAIM_STATUS = {"1": "Processed as primary", "2": "Processed as secondary", "3":
                 "4": "Denied", "19": "Processed as primary, forwarded to additional payer(s)",
                 "22": "Reversal of previous payment"}
 ZERO = Decimal("0")
+# The simulated payer's mailing address (the 835 requires one); made up, like the practice's.
+SIM_PAYER_ADDRESS = Address("PO BOX 7700", "LAKESIDE", "OH", "440017700")
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class ClaimPayment:
     charge: Decimal  # CLP03
     paid: Decimal  # CLP04
     patient_responsibility: Decimal  # CLP05
-    filing: str  # CLP06: MB Medicare Part B, MA Medicare Part A, MC Medicaid, CI commercial, 12 PPO ...
+    filing: str  # CLP06: MB Medicare Part B, MA Medicare Part A, MC Medicaid, 12 PPO, HM HMO (not CI: 837 only)
     payer_claim_number: str  # CLP07, the payer's claim control number (ICN/DCN)
     patient_last: str
     patient_first: str
@@ -77,6 +81,7 @@ class ClaimPayment:
     statement_from: dt.date | None = None  # DTM*232
     statement_to: dt.date | None = None  # DTM*233
     rendering_npi: str = ""  # NM1*82
+    covered_days: int | None = None  # MIA01: set for inpatient claims (MIA then carries the remarks, not MOA)
 
     @property
     def adjusted(self) -> Decimal:
@@ -105,6 +110,10 @@ class Remittance:
     claims: tuple[ClaimPayment, ...] = ()
     provider_adjustments: tuple[ProviderAdjustment, ...] = ()
     production_date: dt.date | None = None  # DTM*405
+    payer_address: Address = SIM_PAYER_ADDRESS  # 1000A N3/N4 (required)
+    payer_phone: str = "8005550199"  # 1000A PER*BL, the payer's technical contact (required)
+    payer_tax_id: str = "990000001"  # TRN03 / BPR10: "1" + the payer's 9-digit federal tax id (made up)
+    payee_address: Address | None = None  # 1000B N3/N4
 
     @property
     def total_paid(self) -> Decimal:

@@ -1,4 +1,4 @@
-"""`trainer claims ...`: check a claim, write it as an 837P, read an 837P back, an exercise's reference claim."""
+"""`trainer claims ...`: check a claim, write it as an 837P, read an 837P or 835 back, show a reference claim."""
 from __future__ import annotations
 
 import json
@@ -37,7 +37,7 @@ def _reference(exercise_id: str, variant: int):
 
 @click.group()
 def claims():
-    """Professional claims (CMS-1500 / 837P)."""
+    """Professional claims (CMS-1500 / 837P) and remittances (835)."""
 
 
 @claims.command("check")
@@ -66,30 +66,72 @@ def claims_x12(path: str | None, exercise: str | None, variant: int):
     click.echo(write_837p(claim), nl=False)
 
 
+def _read_837p(text: str, as_json: bool) -> None:
+    from ..claims.jsonshape import claim_to_dict
+    from ..claims.x12_837p import read_837p
+
+    claim = read_837p(text)
+    shape = claim_to_dict(claim)
+    if as_json:
+        click.echo(json.dumps(shape, indent=2))
+        return
+    click.echo(f"Claim {claim.claim_id}: {claim.payer.name}, {len(claim.lines)} line(s), total {shape['total']}, "
+               f"diagnoses {', '.join(claim.diagnoses)}")
+    for n, line in enumerate(claim.lines, start=1):
+        click.echo(f"  {n}. {line.from_date} {line.code} {' '.join(line.modifiers)} x{line.units} "
+                   f"{shape['lines'][n - 1]['charge']} -> {','.join(map(str, line.pointers))}")
+
+
+def _read_835(text: str, as_json: bool) -> None:
+    from ..claims.remitshape import remittance_lines, remittance_to_dict
+    from ..claims.x12_835 import read_835
+
+    remit = read_835(text)
+    click.echo(json.dumps(remittance_to_dict(remit), indent=2) if as_json else "\n".join(remittance_lines(remit)))
+
+
+def _read_837i(text: str, as_json: bool) -> None:
+    """Filled in by the 837I slice; until trainer.claims.x12_837i exists, say so."""
+    import dataclasses
+    import importlib
+
+    try:
+        module = importlib.import_module("trainer.claims.x12_837i")
+    except ModuleNotFoundError as err:
+        if err.name != "trainer.claims.x12_837i":
+            raise
+        click.echo("837I reading is not available yet: this is an institutional claim (005010X223A2).")
+        return
+    claim = module.read_837i(text)
+    shape = dataclasses.asdict(claim)
+    if as_json:
+        click.echo(json.dumps(shape, indent=2, default=str))
+    else:
+        click.echo(f"Institutional claim {shape.get('claim_id', '')}: {len(shape.get('lines', ()))} line(s)")
+
+
+READERS = {"837P": _read_837p, "837I": _read_837i, "835": _read_835}  # keyed by x12_common.transaction_type
+
+
 @claims.command("read")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True)
 def claims_read(path: str, as_json: bool):
-    """Read an 837P back into the claim shape."""
-    from ..claims.jsonshape import claim_to_dict
-    from ..claims.x12_837p import X12Error, read_837p
+    """Read an X12 837P or 835 (837I when available) back: a claim, or a remittance summary."""
+    from ..claims.x12_common import X12Error, transaction_type
 
     try:
         with open(path, encoding="ascii", errors="strict") as fh:
-            claim = read_837p(fh.read())
+            text = fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise click.ClickException(f"cannot read {path}: {err}") from err
+    kind = transaction_type(text)
+    if kind not in READERS:
+        raise click.ClickException(f"{path}: not a readable 837P, 837I or 835 (no ST segment of one of them)")
+    try:
+        READERS[kind](text, as_json)
     except (X12Error, ValueError, IndexError) as err:
-        raise click.ClickException(f"{path}: not a readable 837P ({err})") from err
-    shape = claim_to_dict(claim)
-    if as_json:
-        click.echo(json.dumps(shape, indent=2))
-    else:
-        click.echo(f"Claim {claim.claim_id}: {claim.payer.name}, {len(claim.lines)} line(s), total {shape['total']}, "
-                   f"diagnoses {', '.join(claim.diagnoses)}")
-        for n, line in enumerate(claim.lines, start=1):
-            click.echo(f"  {n}. {line.from_date} {line.code} {' '.join(line.modifiers)} x{line.units} "
-                       f"{shape['lines'][n - 1]['charge']} -> {','.join(map(str, line.pointers))}")
+        raise click.ClickException(f"{path}: not a readable {kind} ({err})") from err
 
 
 @claims.command("show")
