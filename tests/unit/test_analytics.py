@@ -165,3 +165,11 @@ def test_heatmap_prints_each_value_with_contrasting_text():
 def test_scale_text_always_reaches_aa(value):
     fill = scale_colour(value)
     assert contrast(fill, text_colour(fill)) >= 4.5
+
+
+def test_short_names_for_chart_labels():
+    from trainer.teaching.domains import short_name
+
+    assert short_name("Surgery 10000-19999 (integumentary)") == "Surgery 10000-19999"
+    assert short_name("Coding knowledge and skills: classification systems") == "Classification systems"
+    assert short_name("Compliance") == "Compliance"

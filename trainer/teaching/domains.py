@@ -83,8 +83,14 @@ def unmapped_tags(tags: dict | None) -> list[str]:
 
 
 def short_name(name: str) -> str:
-    """A section name without its parenthesised detail, for chart labels."""
-    return name.split(" (", 1)[0]
+    """A section name without its parenthesised detail or its lead-in, for chart labels:
+    "Surgery 10000-19999 (integumentary)" -> "Surgery 10000-19999",
+    "Coding knowledge and skills: classification systems" -> "Classification systems"."""
+    name = name.split(" (", 1)[0]
+    if ": " in name:
+        name = name.split(": ", 1)[1]
+        name = name[:1].upper() + name[1:]
+    return name
 
 
 def scheme_domains(session: Session, scheme: str) -> list[tuple[str, str]]:

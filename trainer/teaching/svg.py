@@ -57,9 +57,10 @@ def series_style(i: int) -> tuple[str, str, str]:
 def line_chart(chart_id: str, title: str, desc: str, x_labels: list[str],
                series: list[tuple[str, list[float | None]]], width: int = 720, plot_height: int = 240) -> Markup:
     """Values 0-100 (%) per x position; None leaves a gap. A legend below the plot."""
-    left, right, top = 48, 16, 16
+    left, right, top = 48, 36, 16  # room for the last x label, centred on the last point
     plot_w = width - left - right
-    legend_cols = max(1, width // 240)
+    longest = max((min(len(name), 30) for name, _ in series), default=0)
+    legend_cols = max(1, int(plot_w // (42 + 7 * longest)))
     legend_rows = (len(series) + legend_cols - 1) // legend_cols
     axis_bottom = top + plot_height
     height = axis_bottom + 44 + legend_rows * 20
@@ -157,7 +158,9 @@ def heatmap(chart_id: str, title: str, desc: str, rows: list[str], columns: list
     col_labels = [c if len(c) <= 30 else c[:29] + "…" for c in columns]
     left = 16 + 7 * max((len(r) for r in row_labels), default=4)
     top = 16 + int(0.72 * 6.6 * max((len(c) for c in col_labels), default=4))
-    width = max(left + cell_w * len(columns) + 24, 420)
+    # the rotated labels lean right: the last ones reach past the grid
+    reach = max((left + j * cell_w + cell_w / 2 + 0.72 * 6.6 * len(c) for j, c in enumerate(col_labels)), default=0)
+    width = max(left + cell_w * len(columns) + 24, reach + 16, left + 6 * 48 + 150)
     grid_bottom = top + cell_h * len(rows)
     height = grid_bottom + 64
     out = _open(chart_id, width, height, title, desc, "chart chart-heatmap")
@@ -177,5 +180,6 @@ def heatmap(chart_id: str, title: str, desc: str, rows: list[str], columns: list
     for k, v in enumerate((0, 25, 50, 75, 100)):
         out += _cell(left + k * 48, key_y, 48, 28, v, f"{v}% mastery")
     out += _cell(left + 5 * 48 + 12, key_y, 48, 28, None, "not enough data")
+    out.append(f'<text x="{left + 6 * 48 + 18}" y="{key_y + 19}" fill="{MUTED}">not enough data</text>')
     out.append("</svg>")
     return Markup("\n".join(out))
