@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import yaml
 
 from trainer.grading.titles import GRADE_RULE_TITLES, rule_title
 from trainer.teaching.analytics import Evidence, mastery_at, weekly_series
-from trainer.teaching.domains import cpc_section, exercise_domains, unmapped_tags
+from trainer.teaching.domains import cpc_section, exercise_domains, short_name, unmapped_tags
 from trainer.teaching.error_taxonomy import count_rules
 from trainer.teaching.item_stats import ItemStat, item_statistics, items_csv, pearson, sort_items
 from trainer.teaching.svg import contrast, heatmap, line_chart, scale_colour, text_colour
@@ -124,8 +125,6 @@ def test_error_taxonomy_counts_findings_and_learners():
 
 def test_every_grader_rule_has_a_name():
     source = (ROOT / "trainer/grading/grader.py").read_text()
-    import re
-
     used = set(re.findall(r'lose\("(grade\.[a-z-]+)"', source))
     assert used and used <= set(GRADE_RULE_TITLES)
     assert rule_title("edit.D2.mue") == "Medically unlikely edits"
@@ -168,8 +167,6 @@ def test_scale_text_always_reaches_aa(value):
 
 
 def test_short_names_for_chart_labels():
-    from trainer.teaching.domains import short_name
-
     assert short_name("Surgery 10000-19999 (integumentary)") == "Surgery 10000-19999"
     assert short_name("Coding knowledge and skills: classification systems") == "Classification systems"
     assert short_name("Compliance") == "Compliance"

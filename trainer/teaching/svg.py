@@ -39,13 +39,17 @@ def _open(chart_id: str, width: float, height: float, title: str, desc: str, css
             f'<desc id="{esc(chart_id)}-desc">{esc(desc)}</desc>']
 
 
+def _path(points: list[tuple[float, float]], colour: str) -> str:
+    return f'<path d="M{"L".join(f"{_num(x)} {_num(y)}" for x, y in points)}Z" fill="{colour}"/>'
+
+
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "square":
         return f'<rect x="{_num(x - 4)}" y="{_num(y - 4)}" width="8" height="8" fill="{colour}"/>'
     if kind == "triangle":
-        return f'<path d="M{_num(x)} {_num(y - 5)}L{_num(x + 5)} {_num(y + 4)}L{_num(x - 5)} {_num(y + 4)}Z" fill="{colour}"/>'
+        return _path([(x, y - 5), (x + 5, y + 4), (x - 5, y + 4)], colour)
     if kind == "diamond":
-        return f'<path d="M{_num(x)} {_num(y - 5)}L{_num(x + 5)} {_num(y)}L{_num(x)} {_num(y + 5)}L{_num(x - 5)} {_num(y)}Z" fill="{colour}"/>'
+        return _path([(x, y - 5), (x + 5, y), (x, y + 5), (x - 5, y)], colour)
     return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4" fill="{colour}"/>'
 
 
