@@ -182,3 +182,22 @@ def test_claims_commands_fail_clearly_on_bad_input(app, tmp_path):
     assert out.exit_code != 0 and "not a readable 837P, 837I or 835" in out.output
     out = app.test_cli_runner().invoke(main, ["claims", "x12", "--exercise", "no-such-exercise"])
     assert out.exit_code != 0 and "no exercise" in out.output
+
+
+def test_claims_show_check_and_x12_give_the_ub04_of_an_inpatient_exercise(app, tmp_path):
+    from trainer.claims.x12_837i import read_837i
+
+    shown = run(app, "claims", "show", "--exercise", "ip-hip-fracture-orif-fall", "--json")
+    assert shown.exit_code == 0, shown.output
+    claim = json.loads(shown.stdout)
+    assert claim["type_of_bill"] == "0111" and claim["principal"] == {"code": "S72141A", "poa": "Y"}
+    path = tmp_path / "ub04.json"
+    path.write_text(shown.stdout)
+    checked = run(app, "claims", "check", str(path), "--json")
+    assert checked.exit_code == 0 and [f for f in json.loads(checked.stdout) if f["severity"] != "warn"] == []
+    written = run(app, "claims", "x12", str(path))
+    assert "CL1*1*1*03~" in written.stdout and read_837i(written.stdout).principal.code == "S72141A"
+    assert run(app, "claims", "x12", "--exercise", "ip-hip-fracture-orif-fall").stdout == written.stdout
+    claim["external_causes"][1]["poa"] = "1"  # the 4010 exempt flag
+    path.write_text(json.dumps(claim))
+    assert "G6.poa" in {f["rule"] for f in json.loads(run(app, "claims", "check", str(path), "--json").stdout)}

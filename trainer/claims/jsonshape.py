@@ -31,7 +31,8 @@ def _plain(value):
     return value
 
 
-def claim_to_dict(claim: ProfessionalClaim) -> dict:
+def claim_to_dict(claim) -> dict:
+    """A ProfessionalClaim or an InstitutionalClaim as plain JSON data (with its computed total)."""
     out = _plain(claim)
     out["total"] = _plain(claim.total)
     return out
@@ -116,8 +117,13 @@ def _line(data, where: str) -> ServiceLine:
                        place_of_service=_str(d, "place_of_service", where, ""), ndc=_str(d, "ndc", where, ""))
 
 
-def claim_from_dict(data) -> ProfessionalClaim:
+def claim_from_dict(data):
+    """A ProfessionalClaim, or an InstitutionalClaim when the object has a ``type_of_bill``."""
     d = _obj(data, "claim")
+    if "type_of_bill" in d:
+        from .jsonshape_ub04 import institutional_from_dict
+
+        return institutional_from_dict(d)
     payer = _obj(d.get("payer"), "payer")
     lines = d.get("lines")
     diagnoses = d.get("diagnoses")

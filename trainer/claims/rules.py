@@ -17,8 +17,21 @@ MAX_DX, MAX_POINTERS, MAX_LINES_837P, MAX_LINES_PAPER = 12, 4, 50, 6
 TAX_ID = re.compile(r"^\d{9}$")
 
 
-def claim_rule(rule_id: str, severity: str, title: str, reference: str):
-    return rule(rule_id, severity, title, reference, scope="claim")
+CLAIM_KIND: dict[str, type] = {}  # rule id -> the claim class it checks
+
+
+def claim_rule(rule_id: str, severity: str, title: str, reference: str, kind: type = ProfessionalClaim):
+    """Register a claim rule that runs only on claims of ``kind`` (CMS-1500 or UB-04)."""
+
+    def decorator(func):
+        def only_kind(r, claim, data):
+            return func(r, claim, data) if isinstance(claim, kind) else ()
+
+        CLAIM_KIND[rule_id] = kind
+        rule(rule_id, severity, title, reference, scope="claim")(only_kind)
+        return func
+
+    return decorator
 
 
 @claim_rule("F1.dx-capacity", Severity.REJECT, "At most 12 diagnoses, 1-4 different pointers per line",
@@ -136,7 +149,11 @@ def frequency(r, claim: ProfessionalClaim, data):
         yield r.finding("An original claim (frequency 1) leaves item 22's original reference number blank.")
 
 
-def check_claim(claim: ProfessionalClaim, data) -> list[Finding]:
-    """Everything a claim faces: the claim-form rules, then the encounter rules on its codes."""
+def check_claim(claim, data) -> list[Finding]:
+    """Everything a claim faces (a ProfessionalClaim or an InstitutionalClaim): the claim-form rules of
+    its kind, then the encounter rules on its codes."""
     findings = run_rules(claim, data, scope="claim") + check_encounter(claim.encounter(), data)
     return sorted(findings, key=lambda f: (Severity.ORDER[f.severity], f.line or 0))
+
+
+from . import rules_ub04  # noqa: E402,F401  (registers the UB-04 rules G1-G6 and their F rules)

@@ -19,7 +19,7 @@ def _claim(path: str):
 
 
 def _reference(exercise_id: str, variant: int):
-    from ..claims.practice import claim_from_key
+    from ..claims.practice import reference_claim
     from ..exercises import load_tree
 
     found, _ = load_tree(EXERCISES_DIR)
@@ -28,16 +28,12 @@ def _reference(exercise_id: str, variant: int):
         raise click.ClickException(f"no exercise {exercise_id!r} (see `trainer exercises list`)")
     if not 0 <= variant < ex.variant_count:
         raise click.ClickException(f"{exercise_id} has variants 0-{ex.variant_count - 1}")
-    data = ex.variant(variant)
-    if data["kind"] == "inpatient":
-        raise click.ClickException(f"{exercise_id} is an inpatient case: its claim is an institutional one (837I), "
-                                   "not written yet")
-    return claim_from_key(ex.id, data, ex.key_answer(variant))
+    return reference_claim(ex.id, ex.variant(variant), ex.key_answer(variant))
 
 
 @click.group()
 def claims():
-    """Professional claims (CMS-1500 / 837P) and remittances (835)."""
+    """Claims: professional (CMS-1500 / 837P) and institutional (UB-04 / 837I), and remittances (835)."""
 
 
 @claims.command("check")
@@ -57,13 +53,15 @@ def claims_check(path: str, as_json: bool):
 @click.option("--exercise", help="Write this exercise's reference claim instead of a file's.")
 @click.option("--variant", default=0, show_default=True, type=int)
 def claims_x12(path: str | None, exercise: str | None, variant: int):
-    """Write a claim as an X12 5010 837P on standard output."""
+    """Write a claim as an X12 5010 837P (CMS-1500) or 837I (UB-04) on standard output."""
+    from ..claims.institutional import InstitutionalClaim
+    from ..claims.x12_837i import write_837i
     from ..claims.x12_837p import write_837p
 
     if bool(path) == bool(exercise):
         raise click.UsageError("give a claim file or --exercise ID")
     claim = _reference(exercise, variant) if exercise else _claim(path)
-    click.echo(write_837p(claim), nl=False)
+    click.echo(write_837i(claim) if isinstance(claim, InstitutionalClaim) else write_837p(claim), nl=False)
 
 
 def _read_837p(text: str, as_json: bool) -> None:
@@ -91,23 +89,19 @@ def _read_835(text: str, as_json: bool) -> None:
 
 
 def _read_837i(text: str, as_json: bool) -> None:
-    """Filled in by the 837I slice; until trainer.claims.x12_837i exists, say so."""
-    import dataclasses
-    import importlib
+    from ..claims.jsonshape import claim_to_dict
+    from ..claims.x12_837i import read_837i
 
-    try:
-        module = importlib.import_module("trainer.claims.x12_837i")
-    except ModuleNotFoundError as err:
-        if err.name != "trainer.claims.x12_837i":
-            raise
-        click.echo("837I reading is not available yet: this is an institutional claim (005010X223A2).")
-        return
-    claim = module.read_837i(text)
-    shape = dataclasses.asdict(claim)
+    claim = read_837i(text)
+    shape = claim_to_dict(claim)
     if as_json:
-        click.echo(json.dumps(shape, indent=2, default=str))
-    else:
-        click.echo(f"Institutional claim {shape.get('claim_id', '')}: {len(shape.get('lines', ()))} line(s)")
+        click.echo(json.dumps(shape, indent=2))
+        return
+    dx = [claim.principal.code] + [d.code for d in claim.other_diagnoses]
+    click.echo(f"Institutional claim {claim.claim_id}: type of bill {claim.type_of_bill}, {claim.payer.name}, "
+               f"{len(claim.lines)} revenue line(s), total {shape['total']}, diagnoses {', '.join(dx)}")
+    for n, line in enumerate(claim.lines, start=1):
+        click.echo(f"  {n}. {line.revenue_code} {line.hcpcs or ''} x{line.units} {shape['lines'][n - 1]['charge']}")
 
 
 READERS = {"837P": _read_837p, "837I": _read_837i, "835": _read_835}  # keyed by x12_common.transaction_type

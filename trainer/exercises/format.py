@@ -29,12 +29,22 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 TEXT, DATE, INT, BOOL = Field("str"), Field("date"), Field("int"), Field("bool")
 OPT_TEXT = Field("str", required=False)
 CODES = Field("list", required=False, item=Field("str"))
-DX = Field("map", fields={"code": TEXT, "rationale": TEXT, "poa": Field("str", required=False, choices=("Y", "N", "U", "W", "1")),
+POA = ("Y", "N", "U", "W", "")
+# POA: Y, N, U, W, or "" (blank) for a code on the POA-exempt list; 5010 claims send no "1"
+DX = Field("map", fields={"code": TEXT, "rationale": TEXT, "poa": Field("str", required=False, choices=POA),
                           "alternatives": CODES, "optional": Field("bool", required=False)})
 PROC = Field("map", fields={"code": TEXT, "rationale": TEXT, "modifiers": CODES, "units": Field("int", required=False),
                             "dx_pointers": Field("list", required=False, item=INT), "alternatives": CODES,
                             "optional": Field("bool", required=False)})
-PCS = Field("map", fields={"code": TEXT, "rationale": TEXT, "alternatives": CODES, "optional": Field("bool", required=False)})
+PCS = Field("map", fields={"code": TEXT, "rationale": TEXT, "alternatives": CODES, "optional": Field("bool", required=False),
+                           "date": Field("date", required=False)})
+HOUR = Field("str", required=False, pattern=re.compile(r"^([01][0-9]|2[0-3])$"))
+# What the UB-04 / 837I of an inpatient case needs beyond the dates (README: institutional claims)
+ADMISSION = Field("map", required=False, fields={
+    "hour": HOUR, "type": Field("str", choices=("1", "2", "3", "4", "5", "9")),
+    "point_of_origin": Field("str", pattern=re.compile(r"^[0-9A-Z]$")), "via_ed": Field("bool", required=False),
+    "discharge_hour": HOUR, "discharge_status": Field("str", pattern=re.compile(r"^[0-9]{2}$")),
+    "admitting_diagnosis": OPT_TEXT, "note": OPT_TEXT})
 SCHEMA = Field("map", fields={
     "id": Field("str", pattern=ID_RE),
     "title": TEXT,
@@ -44,6 +54,7 @@ SCHEMA = Field("map", fields={
     "setting": Field("str", choices=SETTINGS),
     "date_of_service": DATE,
     "discharge_date": Field("date", required=False),
+    "admission": ADMISSION,
     "payer": Field("str", choices=PAYERS),
     "patient": Field("map", fields={"name": TEXT, "sex": Field("str", choices=("F", "M")), "birth_date": DATE}),
     "documents": Field("list", item=Field("map", fields={"type": Field("str", choices=DOC_TYPES), "title": TEXT,
@@ -104,7 +115,7 @@ class Exercise:
         }
 
 
-DATE_FIELDS = (("date_of_service",), ("discharge_date",), ("patient", "birth_date"))
+DATE_FIELDS = (("date_of_service",), ("discharge_date",), ("patient", "birth_date"))  # + key.pcs_procedures[].date
 
 
 def _coerce_dates(data: dict) -> dict:
@@ -116,6 +127,12 @@ def _coerce_dates(data: dict) -> dict:
         if isinstance(holder, dict) and isinstance(holder.get(path[-1]), str):
             try:
                 holder[path[-1]] = dt.date.fromisoformat(holder[path[-1]])
+            except ValueError:
+                pass  # the schema check reports it
+    for pcs in (data.get("key") or {}).get("pcs_procedures") or []:
+        if isinstance(pcs, dict) and isinstance(pcs.get("date"), str):
+            try:
+                pcs["date"] = dt.date.fromisoformat(pcs["date"])
             except ValueError:
                 pass  # the schema check reports it
     for line in (data.get("key") or {}).get("procedures") or []:
@@ -190,6 +207,15 @@ def _semantic_problems(template: dict, text: str, shown: str, path: Path) -> lis
         out.append(Problem(shown, "setting", None, "an inpatient case has setting: inpatient"))
     if data["kind"] == "inpatient" and not data.get("discharge_date"):
         out.append(Problem(shown, "discharge_date", None, "an inpatient case needs a discharge_date"))
+    if data["kind"] == "inpatient" and not data.get("admission"):
+        out.append(Problem(shown, "admission", None, "an inpatient case needs an admission block (type, "
+                                                        "point_of_origin, discharge_status) for its UB-04"))
+    if data.get("admission") and data["kind"] != "inpatient":
+        out.append(Problem(shown, "admission", None, "only inpatient cases have an admission block"))
+    for pcs in data["key"].get("pcs_procedures") or []:
+        if pcs.get("date") and not data["date_of_service"] <= pcs["date"] <= (data.get("discharge_date")
+                                                                             or data["date_of_service"]):
+            out.append(Problem(shown, "key.pcs_procedures.date", None, f"{pcs['date']} is outside the stay"))
     if data["patient"]["birth_date"] > data["date_of_service"]:
         out.append(Problem(shown, "patient.birth_date", None, "is after the date of service"))
     if not data["key"]["diagnoses"]:

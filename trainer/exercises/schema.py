@@ -45,7 +45,7 @@ def check(value: Any, spec: Field, node, path: str, field: str, out: list[Proble
     kind = spec.kind
     name = field or "(file)"
     if kind == "str":
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or (not value.strip() and "" not in (spec.choices or ())):
             out.append(Problem(path, name, _line(node), "expected non-empty text"))
             return
         if spec.pattern and not spec.pattern.match(value):

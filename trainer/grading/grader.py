@@ -163,8 +163,9 @@ class _Grader:
         if given == expected:
             self.earned += POA
         else:
-            self.lose("grade.poa", "partial", expected, given or None,
-                      f"{_dx(item['code'])}: the present-on-admission indicator is {expected}.",
+            told = (f"the present-on-admission indicator is {expected}." if expected else
+                    "the code is POA-exempt: leave the indicator blank (5010 claims send none; the old 1 is not used).")
+            self.lose("grade.poa", "partial", expected or "blank", given or None, f"{_dx(item['code'])}: {told}",
                       "ICD-10-CM Official Guidelines Appendix I (POA reporting)", POA)
 
     # -- procedure lines -----------------------------------------------------------------------
