@@ -154,3 +154,26 @@ def test_profiles_by_key_or_payer_id():
     assert profile("Medicare").key == "medicare" and profile("lhpprac").key == "commercial"
     with pytest.raises(KeyError):
         profile("acme")
+
+
+def _reference_professional_claims():
+    from tests.unit.test_claims import REFERENCE
+
+    return REFERENCE
+
+
+def test_every_reference_claim_adjudicates_into_an_835_that_balances_and_reads_back(codes_session, tmp_path):
+    """Every professional reference claim, on its own payer: accepted, a balanced remittance, and the
+    835 reads back equal; a sample also goes through pyx12."""
+    from tests.unit.pyx12_check import pyx12_errors
+    from trainer.claims.x12_835 import read_835, write_835
+
+    data = EditData(codes_session)
+    for n, (name, ref) in enumerate(_reference_professional_claims()):
+        result = adjudicate(ref, profile(ref.payer.kind), data)
+        assert result.ack.accepted, (name, result.ack.errors)
+        assert balance_errors(result.remittance) == [], name
+        text = write_835(result.remittance)
+        assert read_835(text) == result.remittance, name
+        if n % 25 == 0:
+            assert pyx12_errors(text, tmp_path) == [], name

@@ -39,6 +39,7 @@ DENIALS: dict[str, tuple[str, str, str]] = {
 }
 MODIFIER_DENIAL = ("CO", "4", "")  # E2-E10: the procedure code is inconsistent with the modifier used
 OTHER_DENIAL = ("CO", "16", "MA130")
+GROUP_ORDER = ("CO", "OA", "PI", "PR", "CR")
 
 
 def denial_for(rule_id: str) -> tuple[str, str, str]:
@@ -183,6 +184,8 @@ def adjudicate(claim: ProfessionalClaim, payer: PayerProfile, data, received: dt
             adjustments.append(Adjustment("CO", "253", cut))
             why.append(f"Sequestration: {payer.sequestration:.0%} of the payment ({cut}).")
             paid -= cut
+        # the 835 carries each group once per line (one CAS segment per group): keep them together
+        adjustments.sort(key=lambda a: GROUP_ORDER.index(a.group))
         decisions.append(LineDecision(n, line.code, charge, allowed, paid, tuple(adjustments), (), tuple(why)))
 
     number = payer_claim_number(claim, payer, received)
