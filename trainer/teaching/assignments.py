@@ -323,3 +323,11 @@ def hidden_exercises(session: Session, learner: User, now: dt.datetime) -> set[s
         if a.kind == "exercises" and key_hidden(a, now):
             out.update(items_for(session, a, learner, draw=False))
     return out
+
+
+def practice_key_hidden(session: Session, viewer: User, attempt: Attempt, assignment: Assignment | None,
+                        now: dt.datetime) -> bool:
+    """Hide a practice result's key from its learner while an assignment of theirs keeps it hidden."""
+    if viewer.id != attempt.user_id:
+        return False  # instructors and administrators always see the key
+    return key_hidden(assignment, now) or attempt.exercise_id in hidden_exercises(session, viewer, now)
