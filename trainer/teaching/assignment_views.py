@@ -14,6 +14,7 @@ from ..models import Assignment, Cohort, ExamSitting, ExerciseRecord
 from ..models.exams import BlueprintRecord
 from ..practice.labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS
 from .assignment_forms import AssignmentForm
+from .assignment_forms import options as choices
 from .assignments import (
     KEY_REVEAL, LATE_POLICIES, AssignmentError, AssignmentSpec, NotAllowed, assignments_of, attempts_on, aware,
     is_learner, items_for, pool_options, save_assignment, set_archived, start_item, start_refusal, to_local, to_utc,
@@ -84,11 +85,10 @@ def _spec(form: AssignmentForm) -> AssignmentSpec:
 
 def _edit(cohort: Cohort, assignment: Assignment | None):
     form = AssignmentForm(data=_initial(assignment) if assignment and request.method == "GET" else None)
-    options = pool_options(db.session)
-    form.pool.choices = [("", "No draw: use the exercises picked above")] + [
-        (value, f"{label} ({n} exercise{'s' if n != 1 else ''})") for value, label, n in options]
+    form.pool.choices = choices([("", "No draw: use the exercises picked above")] + [
+        (value, f"{label} ({n} exercise{'s' if n != 1 else ''})") for value, label, n in pool_options(db.session)])
     blueprints = _blueprints(cohort)
-    form.blueprint_id.choices = [("", "Choose an exam")] + [(b.id, b.name) for b in blueprints]
+    form.blueprint_id.choices = choices([("", "Choose an exam")] + [(b.id, b.name) for b in blueprints])
     records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True)).order_by(
         ExerciseRecord.area, ExerciseRecord.difficulty, ExerciseRecord.title)).scalars().all()
     status = 200
