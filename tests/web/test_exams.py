@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from trainer.exams import sittings as ops
 from trainer.exams.draw import section_counts
 from trainer.extensions import db
-from trainer.models import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord, Role, School
+from trainer.models import BlueprintRecord, CohortMember, ExamItem, ExamSitting, QuestionRecord, Role, School
+from trainer.teaching.cohorts import create_cohort
 
 from .conftest import csrf_from, login
 
@@ -229,8 +230,13 @@ def test_nobody_else_answers_or_reads_a_sitting(app, school, make_user, login_as
     outsider = app.test_client()
     assert login(outsider, make_user(Role.LEARNER, school_obj=None).email).status_code == 302
     ops.submit(db.session, learner, sitting)
+    teacher = make_user(Role.INSTRUCTOR, school_obj=school)
     instructor = app.test_client()
-    assert login(instructor, make_user(Role.INSTRUCTOR, school_obj=school).email).status_code == 302
+    assert login(instructor, teacher.email).status_code == 302
+    assert instructor.get(f"/exams/sittings/{sitting.id}/result").status_code == 404  # not one of their learners
+    cohort = create_cohort(db.session, teacher, "Exam class")
+    cohort.members.append(CohortMember(user_id=learner.id, role="learner"))
+    db.session.commit()
     assert instructor.get(f"/exams/sittings/{sitting.id}/result").status_code == 200
     assert instructor.get(f"/exams/sittings/{sitting.id}/q/1").status_code == 404
 

@@ -127,8 +127,16 @@ def test_others_cannot_see_or_change_an_attempt(app, make_user, school):
     assert peer.post(f"/practice/attempts/{attempt_id}/draft", json={"answer": {}},
                      headers={"X-CSRFToken": peer_token}).status_code == 404
 
+    from trainer.models import CohortMember
+    from trainer.teaching.cohorts import create_cohort
+
+    instructor = make_user(Role.INSTRUCTOR)
     teacher = app.test_client()
-    login(teacher, make_user(Role.INSTRUCTOR).email)
+    login(teacher, instructor.email)
+    assert teacher.get(f"/practice/attempts/{attempt_id}").status_code == 404  # not one of their learners
+    cohort = create_cohort(db.session, instructor, "Their class")
+    cohort.members.append(CohortMember(user_id=owner.id, role="learner"))
+    db.session.commit()
     assert teacher.get(f"/practice/attempts/{attempt_id}").status_code == 200
 
     elsewhere = School(name="Far Away College", slug="far-away")

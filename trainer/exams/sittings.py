@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy import update as _update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from ..models import Role, User
+from ..models import User
 from ..models.exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord
+from ..teaching.membership import may_see_work_of
 from .draw import draw, score, section_counts
 from .store import pool_sections
 
@@ -71,10 +72,13 @@ def _recently_seen(session: Session, user: User) -> dict[str, float]:
     return {qid: float(sid) for qid, sid in rows}
 
 
-def open_sitting(session: Session, user: User, blueprint_id: str) -> ExamSitting | None:
-    """The learner's unfinished timed sitting of this blueprint, if any (after applying its deadline)."""
+def open_sitting(session: Session, user: User, blueprint_id: str,
+                 assignment_id: int | None = None) -> ExamSitting | None:
+    """The learner's unfinished timed sitting of this blueprint (for this assignment, or outside any), if any
+    (after applying its deadline)."""
     sitting = session.execute(select(ExamSitting).where(
         ExamSitting.user_id == user.id, ExamSitting.blueprint_id == blueprint_id, ExamSitting.mode == "exam",
+        ExamSitting.assignment_id.is_(None) if assignment_id is None else ExamSitting.assignment_id == assignment_id,
         ExamSitting.submitted_at.is_(None)).order_by(ExamSitting.id.desc()).limit(1)).scalar_one_or_none()
     if sitting is not None and finalize_if_due(session, sitting):
         return None
@@ -82,9 +86,10 @@ def open_sitting(session: Session, user: User, blueprint_id: str) -> ExamSitting
 
 
 def start_exam(session: Session, user: User, record: BlueprintRecord, items: int | None = None,
-               rng: random.Random | None = None, now: dt.datetime | None = None) -> ExamSitting:
+               rng: random.Random | None = None, now: dt.datetime | None = None,
+               assignment_id: int | None = None) -> ExamSitting:
     """Draw a timed exam from the blueprint; an unfinished sitting of it is resumed instead."""
-    current = open_sitting(session, user, record.id)
+    current = open_sitting(session, user, record.id, assignment_id)
     if current is not None:
         return current
     bp = dict(record.data)
@@ -94,7 +99,8 @@ def start_exam(session: Session, user: User, record: BlueprintRecord, items: int
             raise ExamError(f"this exam has {bp['items']} items" + (
                 f" (or {', '.join(map(str, choices))})" if choices else ""))
         bp["items"] = bp["scored_items"] = items
-    return _create(session, user, record, bp, "exam", section_counts(bp), bp.get("pretest_items", 0), rng, now)
+    return _create(session, user, record, bp, "exam", section_counts(bp), bp.get("pretest_items", 0), rng, now,
+                   assignment_id)
 
 
 def start_practice(session: Session, user: User, record: BlueprintRecord, section: str, count: int,
@@ -112,7 +118,7 @@ def start_practice(session: Session, user: User, record: BlueprintRecord, sectio
     return _create(session, user, record, bp, "practice", section_counts(bp), 0, rng, now)
 
 
-def _create(session, user, record, bp, mode, counts, pretest, rng, now) -> ExamSitting:
+def _create(session, user, record, bp, mode, counts, pretest, rng, now, assignment_id=None) -> ExamSitting:
     pool = pool_sections(session, record.pool)
     drawn = draw(counts, pool, _recently_seen(session, user), pretest, rng)
     if not drawn.items:
@@ -125,7 +131,7 @@ def _create(session, user, record, bp, mode, counts, pretest, rng, now) -> ExamS
     title = record.name if mode == "exam" else f"Practice: {record.name}"
     sitting = ExamSitting(user_id=user.id, blueprint_id=record.id, mode=mode, title=title, blueprint=bp,
                           started_at=now, deadline=now + dt.timedelta(minutes=minutes) if minutes else None,
-                          position=1)
+                          position=1, assignment_id=assignment_id)
     session.add(sitting)
     session.flush()
     session.add_all([ExamItem(sitting_id=sitting.id, position=i, question_id=d.question_id, section=d.section,
@@ -263,9 +269,8 @@ def sweep_overdue(session: Session, now: dt.datetime | None = None) -> int:
 
 
 def can_view_sitting(user: User, sitting: ExamSitting) -> bool:
-    if sitting.user_id == user.id or user.role == Role.SITE_ADMIN:
-        return True
-    return user.role in (Role.INSTRUCTOR, Role.SCHOOL_ADMIN) and sitting.user.school_id == user.school_id
+    """The learner; their cohorts' instructors; the school's admins; site admins."""
+    return may_see_work_of(object_session(sitting), user, sitting.user)
 
 
 def visible_blueprints(session: Session, user: User) -> list[BlueprintRecord]:

@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from ..access import signed_in
 from ..extensions import db
+from ..models import Assignment
 from ..models.exams import BlueprintRecord, ExamItem, ExamSitting
+from ..teaching.assignments import key_hidden
 from .sittings import (
     PRACTICE_MAX, ExamClosed, ExamError, can_view_sitting, check_practice, finalize_if_due, remaining_seconds,
-    save_answer, start_exam, start_practice, submit, visible_blueprints,
+    save_answer, start_exam, start_practice, submit, utcnow, visible_blueprints,
 )
 from .draw import section_counts
 from .store import pool_sections
@@ -221,7 +223,10 @@ def result(sitting_id: int):
             return redirect(url_for(".review", sitting_id=sitting.id))
         abort(404)
     used = (sitting.submitted_at - sitting.started_at).total_seconds() if sitting.submitted_at else 0
+    assignment = db.session.get(Assignment, sitting.assignment_id) if sitting.assignment_id else None
+    hidden = sitting.user_id == current_user.id and key_hidden(assignment, utcnow())
     return render_template("exams/result.html", sitting=sitting, items=_nav(sitting), res=sitting.result or {},
                            used_seconds=max(0, int(used)), blueprint=db.session.get(BlueprintRecord,
-                                                                                    sitting.blueprint_id))
+                                                                                    sitting.blueprint_id),
+                           assignment=assignment, key_hidden=hidden)
 

@@ -64,6 +64,7 @@ class ExamSitting(Base):
     max_score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     result: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id"), index=True)  # started from it
 
     user: Mapped[User] = relationship()
     items: Mapped[list["ExamItem"]] = relationship(order_by="ExamItem.position", back_populates="sitting")

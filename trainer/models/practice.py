@@ -46,6 +46,7 @@ class Attempt(Base):
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float | None] = mapped_column(Float)
     result: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id"), index=True)  # started from it
 
     user: Mapped[User] = relationship()
     exercise: Mapped[ExerciseRecord] = relationship()

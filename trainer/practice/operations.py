@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..codes.normalize import normalise
 from ..edits.data import shared as shared_edit_data
 from ..exercises.store import exercise_of
 from ..grading import grade
-from ..models import Attempt, ExerciseRecord, Role, User
+from ..models import Attempt, ExerciseRecord, User
+from ..teaching.membership import may_see_work_of
 
 MAX_DX, MAX_LINES, MAX_PCS, MAX_MODS, MAX_POINTERS = 12, 50, 25, 4, 4
 CODE = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -119,13 +120,15 @@ def clean_answer(raw) -> dict:
     return answer
 
 
-def new_attempt(session: Session, user: User, record: ExerciseRecord, rng: random.Random | None = None) -> Attempt:
+def new_attempt(session: Session, user: User, record: ExerciseRecord, rng: random.Random | None = None,
+                assignment_id: int | None = None) -> Attempt:
     last = session.execute(select(Attempt.variant).where(Attempt.user_id == user.id,
                                                          Attempt.exercise_id == record.id)
                            .order_by(Attempt.id.desc()).limit(1)).scalar_one_or_none()
     choices = [v for v in range(record.variant_count) if v != last] or [0]
     attempt = Attempt(user_id=user.id, exercise_id=record.id, variant=(rng or random).choice(choices),
-                      answer={"diagnoses": [], "procedures": [], "pcs_procedures": []}, started_at=utcnow())
+                      answer={"diagnoses": [], "procedures": [], "pcs_procedures": []}, started_at=utcnow(),
+                      assignment_id=assignment_id)
     session.add(attempt)
     session.commit()
     return attempt
@@ -173,6 +176,5 @@ def submit(session: Session, user: User, attempt: Attempt, raw=None, active_seco
 
 
 def can_view_attempt(user: User, attempt: Attempt) -> bool:
-    if attempt.user_id == user.id or user.role == Role.SITE_ADMIN:
-        return True
-    return user.role in (Role.INSTRUCTOR, Role.SCHOOL_ADMIN) and attempt.user.school_id == user.school_id
+    """The learner; their cohorts' instructors; the school's admins; site admins."""
+    return may_see_work_of(object_session(attempt), user, attempt.user)

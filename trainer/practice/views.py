@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from ..access import signed_in
 from ..exercises.store import exercise_of, public_view
 from ..extensions import db
-from ..models import Attempt, ExerciseRecord
+from ..models import Assignment, Attempt, ExerciseRecord
+from ..teaching.assignments import practice_key_hidden
 from .labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS, STATUS_LABELS
-from .operations import AnswerError, can_view_attempt, new_attempt, save_draft, submit
+from .operations import AnswerError, can_view_attempt, new_attempt, save_draft, submit, utcnow
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
@@ -73,14 +74,19 @@ def catalog():
 @bp.route("/<exercise_id>")
 @signed_in
 def chart(exercise_id: str):
+    """Free practice, or (``?assignment=ID``) the draft started from that assignment's page."""
     record = _record_or_404(exercise_id)
+    assignment = db.session.get(Assignment, request.args.get("assignment", type=int) or 0)
     mine = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
                                                     Attempt.exercise_id == record.id)).scalars().all()
-    drafts = [a for a in mine if a.submitted_at is None]
+    drafts = [a for a in mine if a.submitted_at is None and a.assignment_id == (assignment.id if assignment else None)]
+    if assignment is not None and not drafts:
+        return redirect(url_for("assignments.detail", assignment_id=assignment.id))
     attempt = drafts[0] if drafts else new_attempt(db.session, current_user, record)
     history = sorted((a for a in mine if a.submitted_at is not None), key=lambda a: a.submitted_at, reverse=True)
     view = public_view(exercise_of(record).variant(attempt.variant))
     return render_template("practice/chart.html", record=record, attempt=attempt, exercise=view,
+                           assignment=assignment,
                            documents=chart_documents(record, attempt.variant, view), history=history,
                            empty_row=empty_row,
                            settings=SETTING_LABELS, difficulties=DIFFICULTY_LABELS)
@@ -165,7 +171,7 @@ def submit_attempt(attempt_id: int):
     except AnswerError as err:
         db.session.rollback()
         flash(f"Not submitted: {err}.", "error")
-        return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id))
+        return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id, assignment=attempt.assignment_id))
     if outcome.already:
         flash("This attempt had already been submitted; here is its result.", "info")
     return redirect(url_for("practice.result", attempt_id=attempt.id))
@@ -176,11 +182,13 @@ def submit_attempt(attempt_id: int):
 def result(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if not attempt.submitted:
-        return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id))
+        return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id, assignment=attempt.assignment_id))
     exercise = exercise_of(attempt.exercise)
     variant = exercise.variant(attempt.variant)
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id else None
     return render_template("practice/result.html", attempt=attempt, record=attempt.exercise, exercise=variant,
-                           key=variant["key"], result=attempt.result, settings=SETTING_LABELS)
+                           key=variant["key"], result=attempt.result, settings=SETTING_LABELS, assignment=assignment,
+                           key_hidden=practice_key_hidden(db.session, current_user, attempt, assignment, utcnow()))
 
 
 @bp.route("/<exercise_id>/retry", methods=["POST"])
@@ -189,7 +197,7 @@ def retry(exercise_id: str):
     """Start again on another variant; an unsubmitted draft with work in it is never thrown away."""
     record = _record_or_404(exercise_id)
     draft = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
-                                                     Attempt.exercise_id == record.id,
+                                                     Attempt.exercise_id == record.id, Attempt.assignment_id.is_(None),
                                                      Attempt.submitted_at.is_(None))).scalar_one_or_none()
     if draft is not None and any((draft.answer or {}).values()):
         flash("You have an unsubmitted attempt on this exercise; it is open below.", "info")
