@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..access import signed_in
+from ..exercises import markdown
 from ..exercises.store import exercise_of, public_view
 from ..extensions import db
 from ..models import Attempt, ExerciseRecord
@@ -22,6 +23,10 @@ from .operations import AnswerError, can_view_attempt, new_attempt, save_draft, 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
+@bp.app_template_filter("chart_markdown")
+def chart_markdown(text: str | None) -> Markup:
+    """A chart document's Markdown as sanitized HTML (trainer.exercises.markdown)."""
+    return Markup(markdown.render(text))  # noqa: S704 - sanitized by nh3 with an allow-list
 
 def _record_or_404(exercise_id: str) -> ExerciseRecord:
     record = db.session.get(ExerciseRecord, exercise_id)
