@@ -6,3 +6,4 @@ from .accounts import Role, School, User  # noqa: F401
 from .practice import Attempt, ClaimAttempt, ExerciseRecord  # noqa: F401
 from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord  # noqa: F401
 from .teaching import Cohort, CohortMember  # noqa: F401
+from .authoring import RegradeLog  # noqa: F401

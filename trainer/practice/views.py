@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..access import signed_in
 from ..exercises import markdown
-from ..exercises.store import exercise_of, public_view
+from ..exercises.store import exercise_of, is_visible, public_view, visible_clause
 from ..extensions import db
 from ..models import Attempt, ExerciseRecord
 from .labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS, STATUS_LABELS
@@ -30,7 +30,7 @@ def chart_markdown(text: str | None) -> Markup:
 
 def _record_or_404(exercise_id: str) -> ExerciseRecord:
     record = db.session.get(ExerciseRecord, exercise_id)
-    if record is None or not record.active:
+    if not is_visible(record, current_user.school_id):
         abort(404)
     return record
 
@@ -45,7 +45,7 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 @bp.route("")
 @signed_in
 def catalog():
-    records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True))
+    records = db.session.execute(select(ExerciseRecord).where(visible_clause(current_user.school_id))
                                  .order_by(ExerciseRecord.area, ExerciseRecord.difficulty, ExerciseRecord.title)
                                  ).scalars().all()
     stats = {row.exercise_id: row for row in db.session.execute(

@@ -68,7 +68,7 @@
     var confirmNo = document.getElementById("confirm-no");
     var submitRow = document.getElementById("submit-row");
     var submitButton = document.getElementById("submit-button");
-    var combos = [];  // the code-suggestion boxes, set up at the end
+    var combos = [];  // the code-suggestion boxes, set up at the end (initCombos)
 
     /* The answer, built exactly like practice.views._form_answer builds it from the fields. */
     function value(name) {
@@ -408,7 +408,17 @@
     rowsWithButton(".proc-line", "add-line", 3);
     rowsWithButton(".pcs-row", "add-pcs", 4);
 
-    /* ── Code suggestions: the ARIA 1.2 combobox pattern ── */
+    combos = initCombos(form);
+  }
+
+  /* ── 4. Code suggestions: the ARIA 1.2 combobox pattern ──
+   * On every input[data-code-system] of a form that has data-search-url (the coding panel, the
+   * exercise editor); data-date on the form is the date of service; #combo-live announces. */
+  function initCombos(form) {
+    var searchUrl = form.getAttribute("data-search-url");
+    var dateOfService = form.getAttribute("data-date") || "";
+    var live = document.getElementById("combo-live");
+    var combos = [];
     var announceTimer = null;
 
     function announce(text) {
@@ -627,6 +637,7 @@
         combos.push(new Combo(input));
       });
     }
+    return combos;
   }
 
   /* ── Wiring ──────────────────────────────────────────────────────────────── */
@@ -638,6 +649,7 @@
     localiseTimes(document);
     var form = document.getElementById("coding-form");
     if (form && window.fetch && window.JSON) initPanel(form);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-code-typeahead]"), initCombos);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
