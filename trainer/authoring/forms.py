@@ -9,6 +9,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
 from ..exercises.format import DOC_TYPES, KINDS, PAYERS
 from ..practice.labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS
 
@@ -18,15 +24,21 @@ DOC_LABELS = {"progress_note": "Progress note", "ed_record": "Emergency departme
               "consult": "Consultation", "procedure_note": "Procedure note", "lab": "Laboratory report",
               "anesthesia_record": "Anesthesia record", "nursing_note": "Nursing note",
               "medication_record": "Medication record", "other": "Other document"}
-POA_CHOICES = [("", "Not given"), ("Y", "Y: yes"), ("N", "N: no"), ("U", "U: not documented"),
-               ("W", "W: clinically undetermined"), ("1", "1: exempt")]
-AREA_CHOICES = list(AREA_LABELS.items())
+
+
+def choices(pairs) -> list:
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+POA_CHOICES = choices([("", "Not given"), ("Y", "Y: yes"), ("N", "N: no"), ("U", "U: not documented"),
+                       ("W", "W: clinically undetermined"), ("1", "1: exempt")])
+AREA_CHOICES = choices(AREA_LABELS.items())
 LISTS = ("documents", "diagnoses", "procedures", "pcs")
 CODE_KW = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "class": "input code-input"}
 
 
 class DocumentForm(Form):
-    type = SelectField("Document type", choices=[(t, DOC_LABELS[t]) for t in DOC_TYPES], default="progress_note")
+    type = SelectField("Document type", choices=choices((t, DOC_LABELS[t]) for t in DOC_TYPES), default="progress_note")
     title = StringField("Title", description="E.g. \"Office visit - established patient\".")
     body = TextAreaField("Text (Markdown)", render_kw={"rows": 14, "data-markdown-source": ""},
                          description="**Label:** at the start of a line begins a new line; a blank line "
@@ -63,16 +75,16 @@ class ExerciseForm(FlaskForm):
                                                 "\"em-office-new-patient-asthma\". It cannot change once saved.",
                      render_kw={"spellcheck": "false", "autocomplete": "off"})
     title = StringField("Title")
-    kind = SelectField("Kind", choices=[(k, "Inpatient (ICD-10-CM and ICD-10-PCS, MS-DRG)" if k == "inpatient"
-                                         else "Professional or outpatient coding") for k in KINDS])
+    kind = SelectField("Kind", choices=choices((k, "Inpatient (ICD-10-CM and ICD-10-PCS, MS-DRG)" if k == "inpatient"
+                                                 else "Professional or outpatient coding") for k in KINDS))
     area = SelectField("Practice area", choices=AREA_CHOICES)
-    setting = SelectField("Setting", choices=list(SETTING_LABELS.items()))
-    difficulty = SelectField("Difficulty", choices=[(str(k), v) for k, v in DIFFICULTY_LABELS.items()], default="2")
+    setting = SelectField("Setting", choices=choices(SETTING_LABELS.items()))
+    difficulty = SelectField("Difficulty", choices=choices(DIFFICULTY_LABELS.items()), default="2")
     date_of_service = StringField("Date of service (admission for inpatient)", render_kw={"type": "date"})
     discharge_date = StringField("Discharge date (inpatient)", render_kw={"type": "date"})
-    payer = SelectField("Payer", choices=[(p, p.capitalize()) for p in PAYERS])
+    payer = SelectField("Payer", choices=choices((p, p.capitalize()) for p in PAYERS))
     patient_name = StringField("Patient name (synthetic)")
-    patient_sex = SelectField("Patient sex", choices=[("F", "Female"), ("M", "Male")])
+    patient_sex = SelectField("Patient sex", choices=choices([("F", "Female"), ("M", "Male")]))
     patient_birth_date = StringField("Patient date of birth", render_kw={"type": "date"})
     tags_cpc = TextAreaField("CPC topics", description="One per line, e.g. Evaluation and Management.",
                              render_kw={"rows": 2})

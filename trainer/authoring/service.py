@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..codes.normalize import normalise
 from ..edits import Severity
 from ..edits.data import shared as shared_edit_data
 from ..edits.model import EncounterError
@@ -75,16 +76,28 @@ def check_source(session: Session, text: str | bytes, stem: str, area: str, show
     except ExerciseError as err:
         return Checked(None, err.problems)
     data = shared_edit_data(session)
-    checked = Checked(exercise, engine_problems(exercise, data))
+    problems, placed, warnings = engine_problems(exercise, data), {}, []
     for n in range(exercise.variant_count):
         try:
             _, findings = key_findings(exercise, data, n)
         except (EncounterError, IndexError, KeyError):
             continue  # engine_problems reported it
         label = f"key (variant {n})" if exercise.variant_count > 1 else "key"
-        checked.warnings += [Problem(shown, label, None, f"{f.rule}{f' line {f.line}' if f.line else ''}: {f.message}")
-                             for f in findings if f.severity == Severity.WARN]
-    return checked
+        dx = [normalise(str(d["code"])) for d in exercise.variant(n)["key"]["diagnoses"]]
+        for f in findings:
+            message = f"{f.rule}{f' line {f.line}' if f.line else ''}: {f.message}"
+            field = label
+            if f.line:
+                field = f"key.procedures[{f.line - 1}].code"
+            elif f.code and normalise(f.code) in dx:
+                field = f"key.diagnoses[{dx.index(normalise(f.code))}].code"
+            if f.severity == Severity.WARN:
+                warnings.append(Problem(shown, field, None, message))
+            else:
+                placed[(label, message)] = field
+    # the engine's own verdict decides; the findings only say which field each problem belongs to
+    problems = [Problem(p.path, placed.get((p.field, p.message), p.field), p.line, p.message) for p in problems]
+    return Checked(exercise, problems, warnings)
 
 
 @dataclass

@@ -21,8 +21,14 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value.rstrip() + "\n" if style else value, style=style)
+    """Multi-line text as a literal block. So is any text with a {{placeholder}}: variants are
+    filled in at text level, and a block scalar stays valid YAML whatever the value holds
+    (quotes, colons), as long as it is one line."""
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value.rstrip() + "\n", style="|")
+    if "{{" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
 _Dumper.add_representer(str, _str)
