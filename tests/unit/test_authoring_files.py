@@ -112,7 +112,7 @@ def test_setup_reimport_of_a_changed_key_regrades(codes_session, tmp_path):
 
     # variant 0 now describes the left knee: the same answer earns full marks
     old_checksum = codes_session.get(ExerciseRecord, "fx-knee-regrade").checksum
-    target.write_text(text.replace('{side: right, dx_char: "1", lt_rt: RT}', "{side: left, dx_char: \"2\", lt_rt: LT}", 1))
+    target.write_text(text.replace('{side: right, dx_char: "1", lt_rt: RT}', '{side: left, dx_char: "2", lt_rt: LT}', 1))
     report = import_exercises(codes_session, tmp_path)
     assert report.updated == 1 and report.regraded == 1
     codes_session.refresh(attempt)

@@ -138,7 +138,8 @@ def test_school_exercises_stay_inside_their_school(client, make_user, school, ot
     assert client.get(f"/claims/{rid}").status_code == 404
 
     login(client, make_user(Role.INSTRUCTOR, school_obj=other_school).email)  # nor its instructors
-    for url in (f"/authoring/{rid}", f"/authoring/{rid}/edit", f"/authoring/{rid}/export", f"/authoring/new?from={rid}"):
+    for url in (f"/authoring/{rid}", f"/authoring/{rid}/edit", f"/authoring/{rid}/export",
+                f"/authoring/new?from={rid}"):
         assert client.get(url).status_code == 404, url
     assert "Knee injection from the editor" not in client.get("/authoring").get_data(as_text=True)
     assert zipfile.ZipFile(io.BytesIO(client.get("/authoring/export.zip").data)).namelist() == []

@@ -45,7 +45,8 @@ def _start_from(source_id: str | None) -> dict:
     if not source_id:
         return {"difficulty": "2", "documents": [{}], "diagnoses": [{}]}
     record = db.session.get(ExerciseRecord, source_id)
-    if not (is_visible(record, current_user.school_id) or (record and record.owner_school_id == current_user.school_id)):
+    mine = record is not None and record.owner_school_id == current_user.school_id
+    if not (mine or is_visible(record, current_user.school_id)):
         abort(404)
     data = from_data(exercise_of(record).data, record.area)
     data["id"] = f"{data['id'][:50]}-copy"
