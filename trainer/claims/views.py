@@ -10,7 +10,7 @@ from sqlalchemy.orm import load_only
 
 from ..access import signed_in
 from ..edits.data import shared as shared_edit_data
-from ..exercises.store import exercise_of
+from ..exercises.store import exercise_of, is_visible, visible_clause
 from ..extensions import db
 from ..models import ClaimAttempt, ExerciseRecord
 from .form import LETTERS, LINES, FormError, claim_from_form, packet_for
@@ -24,7 +24,7 @@ bp = Blueprint("claims", __name__, url_prefix="/claims")
 
 def _record_or_404(exercise_id: str) -> ExerciseRecord:
     record = db.session.get(ExerciseRecord, exercise_id)
-    if record is None or not record.active or record.kind == "inpatient":
+    if not is_visible(record, current_user.school_id) or record.kind == "inpatient":
         abort(404)
     return record
 
@@ -40,7 +40,7 @@ def reference_for(record: ExerciseRecord, variant: int = 0):
 @signed_in
 def index():
     records = db.session.execute(select(ExerciseRecord).options(load_only(
-        ExerciseRecord.id, ExerciseRecord.title, ExerciseRecord.area)).where(ExerciseRecord.active.is_(True),
+        ExerciseRecord.id, ExerciseRecord.title, ExerciseRecord.area)).where(visible_clause(current_user.school_id),
                                                               ExerciseRecord.kind != "inpatient")
                                  .order_by(ExerciseRecord.area, ExerciseRecord.title)).scalars().all()
     best = dict(db.session.execute(select(ClaimAttempt.exercise_id, func.max(ClaimAttempt.score / ClaimAttempt.max_score))

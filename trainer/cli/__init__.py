@@ -45,7 +45,8 @@ def setup(demo: bool):
 
     imported = load_exercises(db().session)
     click.echo(f"  exercises: {imported.created} new, {imported.updated} updated, {imported.unchanged} unchanged, "
-               f"{imported.deactivated} withdrawn")
+               f"{imported.deactivated} withdrawn"
+               + (f"; {imported.regraded} submitted attempts re-graded (changed keys)" if imported.regraded else ""))
     for problem in imported.problems:
         click.echo(f"  rejected: {problem}", err=True)
     from ..setup import load_question_bank

@@ -157,7 +157,12 @@ def load_exercise(path: str | Path, root: str | Path | None = None) -> Exercise:
     """Read and schema-check one file; raises ExerciseError naming file, field and line."""
     path = Path(path)
     shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-    raw = path.read_bytes()
+    return parse_exercise(path.read_bytes(), shown, path.stem, path.parent.name)
+
+
+def parse_exercise(raw: bytes, shown: str, stem: str, area: str) -> Exercise:
+    """Schema-check one file's bytes (from disk, an upload or the editor); ``stem`` is its file name
+    without ``.yaml`` (it must equal the id), ``area`` its folder. Raises ExerciseError."""
     try:
         text = raw.decode("utf-8")
         node = yaml.compose(text)
@@ -189,19 +194,19 @@ def load_exercise(path: str | Path, root: str | Path | None = None) -> Exercise:
     else:
         check(data, SCHEMA, node, shown, "", problems)
     if not problems:
-        problems += _semantic_problems(data, text, shown, path)
+        problems += _semantic_problems(data, text, shown, stem)
     if problems:
         raise ExerciseError(problems)
-    return Exercise(data["id"], path.parent.name, shown, data, hashlib.sha256(raw).hexdigest(), text)
+    return Exercise(data["id"], area, shown, data, hashlib.sha256(raw).hexdigest(), text)
 
 
-def _semantic_problems(template: dict, text: str, shown: str, path: Path) -> list[Problem]:
+def _semantic_problems(template: dict, text: str, shown: str, stem: str) -> list[Problem]:
     out = []
     variants = template.get("variants") or []
     data = template
     if variants:
         data = _variant_data(text, 0)  # the file is already read: check variant 0 as learners see it
-    if path.stem != template["id"]:
+    if stem != template["id"]:
         out.append(Problem(shown, "id", 1, f"the file must be named {template['id']}.yaml"))
     if data["kind"] == "inpatient" and data["setting"] != "inpatient":
         out.append(Problem(shown, "setting", None, "an inpatient case has setting: inpatient"))

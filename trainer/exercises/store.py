@@ -1,8 +1,10 @@
 """Importing exercise files into the database, and reading them back (no Flask).
 
-Re-importing a changed file updates its row in place, so learners' attempts stay linked;
-a file that no longer exists is deactivated, never deleted. A file whose key fails the
-validation engine is rejected, and the previously imported version (if any) stays.
+Re-importing a changed file updates its row in place, so learners' attempts stay linked, and
+re-grades their submitted attempts if the key changed (exercises.regrade); a file that no
+longer exists is deactivated, never deleted. A file whose key fails the validation engine is
+rejected, and the previously imported version (if any) stays. This is the bundled tree only:
+schools' own exercises (owner_school_id set) are never touched here.
 """
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..models.practice import ExerciseRecord
 from .format import Exercise
 from .schema import Problem
+from .regrade import regrade
 from .validate import validate_tree
 
 
@@ -28,6 +31,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     deactivated: int = 0
+    regraded: int = 0  # submitted attempts re-graded because a key changed
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -38,7 +42,8 @@ class ImportReport:
 def import_exercises(session: Session, root: str | Path) -> ImportReport:
     good, problems = validate_tree(session, root)
     report = ImportReport(problems=problems)
-    existing = {r.id: r for r in session.execute(select(ExerciseRecord)).scalars()}
+    existing = {r.id: r for r in session.execute(select(ExerciseRecord).where(
+        ExerciseRecord.owner_school_id.is_(None))).scalars()}
     rejected_paths = {p.path for p in problems}
     for ex in good:
         row = existing.get(ex.id)
@@ -50,10 +55,12 @@ def import_exercises(session: Session, root: str | Path) -> ImportReport:
             session.add(ExerciseRecord(id=ex.id, **fields))
             report.created += 1
         elif row.checksum != ex.checksum or not row.active:
+            old = exercise_of(row)
             for k, v in fields.items():
                 setattr(row, k, v)
             row.updated_at = dt.datetime.now(dt.timezone.utc)
             report.updated += 1
+            report.regraded += len(regrade(session, row, old, ex, "setup"))
         else:
             report.unchanged += 1
     seen = {ex.id for ex in good}
@@ -81,6 +88,17 @@ def exercise_of(record: ExerciseRecord) -> Exercise:
         while len(_parsed) > PARSED_CACHED:
             _parsed.popitem(last=False)
     return exercise
+
+
+def visible_clause(school_id: int | None):
+    """Exercises a member of the school may practise: active, published, bundled or the school's own."""
+    return (ExerciseRecord.active.is_(True) & ExerciseRecord.draft.is_(False)
+            & or_(ExerciseRecord.owner_school_id.is_(None), ExerciseRecord.owner_school_id == school_id))
+
+
+def is_visible(record: ExerciseRecord | None, school_id: int | None) -> bool:
+    return (record is not None and record.active and not record.draft
+            and record.owner_school_id in (None, school_id))
 
 
 def public_view(variant: dict) -> dict:

@@ -15,18 +15,24 @@ from .format import Exercise, load_tree
 from .schema import Problem
 
 
+def key_findings(exercise: Exercise, data: EditData, n: int = 0):
+    """Every finding (reject, deny and warn) of variant n's key; raises EncounterError, IndexError
+    or KeyError when the key cannot be read as an encounter."""
+    encounter = parse_encounter(exercise.key_answer(n))
+    return encounter, check(encounter, data)
+
+
 def engine_problems(exercise: Exercise, data: EditData) -> list[Problem]:
     """A key with a reject or deny finding, or an alternative that is not a valid code, fails."""
     problems = []
     for n in range(exercise.variant_count):
         label = f"key (variant {n})" if exercise.variant_count > 1 else "key"
         try:
-            answer = exercise.key_answer(n)
-            encounter = parse_encounter(answer)
+            encounter, findings = key_findings(exercise, data, n)
         except (EncounterError, IndexError, KeyError) as err:
             problems.append(Problem(exercise.path, label, None, str(err)))
             continue
-        for finding in check(encounter, data):
+        for finding in findings:
             if finding.severity in Severity.FAILING:
                 where = f" line {finding.line}" if finding.line else ""
                 problems.append(Problem(exercise.path, label, None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_base import Base
@@ -11,7 +11,13 @@ from .accounts import User, utcnow
 
 
 class ExerciseRecord(Base):
-    """One exercise file as imported; re-importing a changed file updates the row in place."""
+    """One exercise file as imported; re-importing a changed file updates the row in place.
+
+    Bundled exercises (``exercises/``) have no owner school. A school's own exercises (written in
+    the editor or imported by its instructors) have one, and an id ``<school id>.<file id>`` so
+    two schools may use the same file id; only that school's people ever see them, and a draft
+    is seen by none of its learners.
+    """
 
     __tablename__ = "exercise"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -27,6 +33,11 @@ class ExerciseRecord(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    owner_school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    author: Mapped[User | None] = relationship()
 
 
 class Attempt(Base):

@@ -13,9 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from ..codes.normalize import normalise
-from ..edits.data import shared as shared_edit_data
+from ..exercises.regrade import grade_answer
 from ..exercises.store import exercise_of
-from ..grading import grade
 from ..models import Attempt, ExerciseRecord, User
 from ..teaching.membership import may_see_work_of
 
@@ -162,10 +161,7 @@ def submit(session: Session, user: User, attempt: Attempt, raw=None, active_seco
     if attempt.submitted:
         return Submitted(attempt, True)
     answer = clean_answer(raw) if raw is not None else clean_answer(attempt.answer)
-    exercise = exercise_of(attempt.exercise)
-    key_answer = exercise.key_answer(attempt.variant)
-    payload = dict(key_answer, **answer)
-    result = grade(exercise.variant(attempt.variant), payload, shared_edit_data(session), key_answer)
+    result = grade_answer(session, exercise_of(attempt.exercise), attempt.variant, answer)
     # One conditional UPDATE: of two submits racing (two tabs, a double click) only one lands.
     done = session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(
         answer=answer, active_seconds=attempt.active_seconds + max(0, min(int(active_seconds or 0), 3600)),

@@ -13,7 +13,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..access import signed_in
-from ..exercises.store import exercise_of, public_view
+from ..exercises import markdown
+from ..exercises.store import exercise_of, is_visible, public_view, visible_clause
 from ..extensions import db
 from ..models import Assignment, Attempt, ExerciseRecord
 from ..teaching.assignments import practice_key_hidden
@@ -23,10 +24,14 @@ from .operations import AnswerError, can_view_attempt, new_attempt, save_draft, 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
+@bp.app_template_filter("chart_markdown")
+def chart_markdown(text: str | None) -> Markup:
+    """A chart document's Markdown as sanitized HTML (trainer.exercises.markdown)."""
+    return Markup(markdown.render(text))  # noqa: S704 - sanitized by nh3 with an allow-list
 
 def _record_or_404(exercise_id: str) -> ExerciseRecord:
     record = db.session.get(ExerciseRecord, exercise_id)
-    if record is None or not record.active:
+    if not is_visible(record, current_user.school_id):
         abort(404)
     return record
 
@@ -41,7 +46,7 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 @bp.route("")
 @signed_in
 def catalog():
-    records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True))
+    records = db.session.execute(select(ExerciseRecord).where(visible_clause(current_user.school_id))
                                  .order_by(ExerciseRecord.area, ExerciseRecord.difficulty, ExerciseRecord.title)
                                  ).scalars().all()
     stats = {row.exercise_id: row for row in db.session.execute(

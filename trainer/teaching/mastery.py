@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
+from ..exercises.store import visible_clause
 from ..models import Attempt, ExerciseRecord, User
 
 
@@ -33,7 +34,7 @@ def mastery(session: Session, user: User) -> list[AreaMastery]:
         if max_score:
             scores[area].append(100 * (score or 0) / max_score)
     counts: dict[str, int] = defaultdict(int)
-    for (area,) in session.execute(select(ExerciseRecord.area).where(ExerciseRecord.active.is_(True))):
+    for (area,) in session.execute(select(ExerciseRecord.area).where(visible_clause(user.school_id))):
         counts[area] += 1
     rows = [AreaMastery(area, round(sum(scores[area]) / len(scores[area]), 1) if scores[area] else None,
                         len(scores[area]), n) for area, n in counts.items()]
@@ -48,7 +49,7 @@ def recommend(session: Session, user: User, limit: int = 5,
     order = {m.area: i for i, m in enumerate(areas if areas is not None else mastery(session, user))}
     listed = select(ExerciseRecord).options(load_only(ExerciseRecord.id, ExerciseRecord.title, ExerciseRecord.area,
                                                       ExerciseRecord.difficulty))
-    candidates = [r for r in session.execute(listed.where(ExerciseRecord.active.is_(True))).scalars()
+    candidates = [r for r in session.execute(listed.where(visible_clause(user.school_id))).scalars()
                   if r.id not in done]
     candidates.sort(key=lambda r: (order.get(r.area, len(order)), r.difficulty, r.title))
     picked, per_area = [], defaultdict(int)

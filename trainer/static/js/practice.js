@@ -2,7 +2,7 @@
  *
  * Progressive enhancement of templates/practice/chart.html and result.html; both pages work
  * without it. What it adds:
- *   1. document text: **bold**, "- " and "1. " lists and paragraphs, built with DOM methods;
+ *   1. (the chart documents arrive as sanitized HTML, rendered from Markdown on the server);
  *   2. stored times shown in the reader's time zone;
  *   3. on the chart page: autosave of the draft, code suggestions on every code input
  *      (the ARIA combobox pattern), "Add ..." buttons for the optional rows, and a confirm
@@ -21,116 +21,6 @@
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  /* ── 1. Document text ───────────────────────────────────────────────────────
-   * A small, safe subset of Markdown. Lines of a paragraph are joined with a space (the
-   * files are hard-wrapped), except that a line starting with **Label** starts a new line
-   * and a line ending in two spaces or a backslash keeps its break. Table-like lines
-   * (starting with "|") keep their layout. */
-
-  var LIST_ITEM = /^(\s{0,3})(?:([-*+])|(\d{1,3})[.)])\s+(.*)$/;
-  var HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-
-  function addInline(parent, text) {
-    var re = /\*\*(?=\S)(.+?)\*\*/g;
-    var last = 0;
-    var m;
-    while ((m = re.exec(text)) !== null) {
-      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
-      parent.appendChild(el("strong", null, m[1]));
-      last = re.lastIndex;
-    }
-    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
-  }
-
-  function addLines(parent, lines) {
-    lines.forEach(function (line, i) {
-      if (i > 0) {
-        var prev = lines[i - 1];
-        var hardBreak = /( {2}|\\)$/.test(prev.raw) || /^\*\*/.test(line.text);
-        parent.appendChild(hardBreak ? document.createElement("br") : document.createTextNode(" "));
-      }
-      addInline(parent, line.text);
-    });
-  }
-
-  function formatDocument(node) {
-    var source = node.textContent.replace(/\r\n?/g, "\n");
-    var out = document.createDocumentFragment();
-    var para = null;   // [{raw, text}]
-    var pre = null;    // [line]
-    var list = null;   // {node, ordered}
-    var item = null;   // [{raw, text}] of the open list item
-
-    function closeItem() {
-      if (item && list) {
-        var li = document.createElement("li");
-        addLines(li, item);
-        list.node.appendChild(li);
-      }
-      item = null;
-    }
-    function closeList() {
-      closeItem();
-      if (list) out.appendChild(list.node);
-      list = null;
-    }
-    function closePara() {
-      if (para) {
-        var p = document.createElement("p");
-        addLines(p, para);
-        out.appendChild(p);
-      }
-      para = null;
-    }
-    function closePre() {
-      if (pre) out.appendChild(el("div", "doc-pre", pre.join("\n")));
-      pre = null;
-    }
-    function closeAll() { closePara(); closeList(); closePre(); }
-
-    source.split("\n").forEach(function (raw) {
-      var line = raw.replace(/\s+$/, "");
-      var m;
-      if (!line.trim()) { closeAll(); return; }
-      if (/^\s*\|/.test(line)) {
-        closePara(); closeList();
-        (pre = pre || []).push(line);
-        return;
-      }
-      closePre();
-      if ((m = HEADING.exec(line)) !== null) {
-        closeAll();
-        var h = el("h4", "doc-heading");
-        addInline(h, m[2]);
-        out.appendChild(h);
-        return;
-      }
-      if ((m = LIST_ITEM.exec(line)) !== null) {
-        var ordered = !m[2];
-        closePara();
-        if (!list || list.ordered !== ordered) {
-          closeList();
-          list = { node: document.createElement(ordered ? "ol" : "ul"), ordered: ordered };
-          list.node.className = "doc-list";
-          if (ordered && m[3] !== "1") list.node.setAttribute("start", String(parseInt(m[3], 10)));
-        } else {
-          closeItem();
-        }
-        item = [{ raw: raw, text: m[4] }];
-        return;
-      }
-      if (item && /^\s+/.test(raw)) {  // an indented line continues the list item
-        item.push({ raw: raw, text: line.trim() });
-        return;
-      }
-      closeList();
-      (para = para || []).push({ raw: raw, text: line.trim() });
-    });
-    closeAll();
-    node.replaceChildren(out);
-    node.classList.add("is-formatted");
-  }
 
   /* ── 2. Times in the reader's zone ─────────────────────────────────────────── */
 
@@ -178,7 +68,7 @@
     var confirmNo = document.getElementById("confirm-no");
     var submitRow = document.getElementById("submit-row");
     var submitButton = document.getElementById("submit-button");
-    var combos = [];  // the code-suggestion boxes, set up at the end
+    var combos = [];  // the code-suggestion boxes, set up at the end (initCombos)
 
     /* The answer, built exactly like practice.views._form_answer builds it from the fields. */
     function value(name) {
@@ -518,7 +408,17 @@
     rowsWithButton(".proc-line", "add-line", 3);
     rowsWithButton(".pcs-row", "add-pcs", 4);
 
-    /* ── Code suggestions: the ARIA 1.2 combobox pattern ── */
+    combos = initCombos(form);
+  }
+
+  /* ── 4. Code suggestions: the ARIA 1.2 combobox pattern ──
+   * On every input[data-code-system] of a form that has data-search-url (the coding panel, the
+   * exercise editor); data-date on the form is the date of service; #combo-live announces. */
+  function initCombos(form) {
+    var searchUrl = form.getAttribute("data-search-url");
+    var dateOfService = form.getAttribute("data-date") || "";
+    var live = document.getElementById("combo-live");
+    var combos = [];
     var announceTimer = null;
 
     function announce(text) {
@@ -737,6 +637,7 @@
         combos.push(new Combo(input));
       });
     }
+    return combos;
   }
 
   /* ── Wiring ──────────────────────────────────────────────────────────────── */
@@ -745,10 +646,10 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-js-text]"), function (node) {
       node.textContent = node.getAttribute("data-js-text");
     });
-    Array.prototype.forEach.call(document.querySelectorAll(".doc-body"), formatDocument);
     localiseTimes(document);
     var form = document.getElementById("coding-form");
     if (form && window.fetch && window.JSON) initPanel(form);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-code-typeahead]"), initCombos);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
