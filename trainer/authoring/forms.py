@@ -30,8 +30,8 @@ def choices(pairs) -> list:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-POA_CHOICES = choices([("", "Not given"), ("Y", "Y: yes"), ("N", "N: no"), ("U", "U: not documented"),
-                       ("W", "W: clinically undetermined"), ("1", "1: exempt")])
+POA_CHOICES = choices([("", "Blank (POA-exempt code, or not inpatient)"), ("Y", "Y: yes"), ("N", "N: no"),
+                       ("U", "U: not documented"), ("W", "W: clinically undetermined")])
 AREA_CHOICES = choices(AREA_LABELS.items())
 LISTS = ("documents", "diagnoses", "procedures", "pcs")
 CODE_KW = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "class": "input code-input"}
@@ -68,6 +68,7 @@ class ProcedureForm(_CodeRow):
 
 class PcsForm(_CodeRow):
     code = StringField("ICD-10-PCS code", render_kw=dict(CODE_KW, **{"data-code-system": "icd10pcs"}))
+    date = StringField("Date performed", render_kw={"type": "date"})
 
 
 class ExerciseForm(FlaskForm):
@@ -82,6 +83,17 @@ class ExerciseForm(FlaskForm):
     difficulty = SelectField("Difficulty", choices=choices(DIFFICULTY_LABELS.items()), default="2")
     date_of_service = StringField("Date of service (admission for inpatient)", render_kw={"type": "date"})
     discharge_date = StringField("Discharge date (inpatient)", render_kw={"type": "date"})
+    # the admission block of an inpatient case: what its UB-04 / 837I carries (form locators 13-17)
+    admission_hour = StringField("Admission hour (00-23, FL13)", render_kw={"inputmode": "numeric", "maxlength": 2})
+    admission_type = SelectField("Admission type (FL14)", choices=choices([("", "Choose")] + [
+        ("1", "1 Emergency"), ("2", "2 Urgent"), ("3", "3 Elective"), ("4", "4 Newborn"), ("5", "5 Trauma"),
+        ("9", "9 Information not available")]), default="")
+    point_of_origin = StringField("Point of origin (FL15)", description="One character, e.g. 1 (non-health-care "
+                                  "point of origin) or 5 (transfer from a SNF or similar).", render_kw={"maxlength": 1})
+    via_ed = BooleanField("Admitted through the emergency department")
+    discharge_hour = StringField("Discharge hour (00-23, FL16)", render_kw={"inputmode": "numeric", "maxlength": 2})
+    discharge_status = StringField("Discharge status (FL17)", description="Two digits, e.g. 01 home, 03 SNF, "
+                                   "06 home health.", render_kw={"inputmode": "numeric", "maxlength": 2})
     payer = SelectField("Payer", choices=choices((p, p.capitalize()) for p in PAYERS))
     patient_name = StringField("Patient name (synthetic)")
     patient_sex = SelectField("Patient sex", choices=choices([("F", "Female"), ("M", "Male")]))

@@ -76,13 +76,21 @@ def _yaml_block(text: str | None, field: str, errors: dict):
 
 def _code_row(row: dict, extra: dict) -> dict:
     out = {"code": (row.get("code") or "").strip()}
-    out.update({k: v for k, v in extra.items() if v not in (None, [], "")})
+    # an inpatient diagnosis always carries its POA; blank is the POA-exempt value
+    out.update({k: v for k, v in extra.items() if v not in (None, [], "") or (k == "poa" and v == "")})
     out["rationale"] = (row.get("rationale") or "").strip()
     if words(row.get("alternatives")):
         out["alternatives"] = words(row.get("alternatives"))
     if row.get("optional"):
         out["optional"] = True
     return out
+
+
+# admission block key -> editor field (the file keeps this order)
+ADMISSION_FIELDS = {"hour": "admission_hour", "type": "admission_type", "point_of_origin": "point_of_origin",
+                    "discharge_hour": "discharge_hour", "discharge_status": "discharge_status"}
+ADMISSION_ORDER = ("hour", "type", "point_of_origin", "via_ed", "discharge_hour", "discharge_status",
+                   "admitting_diagnosis", "note")
 
 
 def _filled(row: dict) -> bool:
@@ -100,6 +108,12 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
                   "date_of_service": _date(form.get("date_of_service"))}
     if (form.get("discharge_date") or "").strip():
         data["discharge_date"] = _date(form.get("discharge_date"))
+    admission = {k: (form.get(f) or "").strip() for k, f in ADMISSION_FIELDS.items()}
+    admission = {k: v for k, v in admission.items() if v}
+    if form.get("via_ed"):
+        admission["via_ed"] = True
+    if admission:
+        data["admission"] = {k: admission[k] for k in ADMISSION_ORDER if k in admission}
     data["payer"] = form.get("payer")
     data["patient"] = {"name": (form.get("patient_name") or "").strip(), "sex": form.get("patient_sex"),
                        "birth_date": _date(form.get("patient_birth_date"))}
@@ -107,7 +121,7 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
                           "body": (d.get("body") or "").replace("\r\n", "\n").strip()}
                          for d in form.get("documents") or [] if (d.get("title") or d.get("body") or "").strip()]
     inpatient = data["kind"] == "inpatient"
-    key: dict = {"diagnoses": [_code_row(r, {"poa": (r.get("poa") or None) if inpatient else None})
+    key: dict = {"diagnoses": [_code_row(r, {"poa": (r.get("poa") or "") if inpatient else None})
                                for r in form.get("diagnoses") or [] if _filled(r)]}
     procedures = [_code_row(r, {"modifiers": [m if "{{" in m else m.upper() for m in words(r.get("modifiers"))],
                                 "units": _int(r.get("units")) or 1,
@@ -115,7 +129,8 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
                   for r in form.get("procedures") or [] if _filled(r)]
     if procedures:
         key["procedures"] = procedures
-    pcs = [_code_row(r, {}) for r in form.get("pcs") or [] if _filled(r)]
+    pcs = [_code_row(r, {"date": _date(r.get("date")) if (r.get("date") or "").strip() else None})
+           for r in form.get("pcs") or [] if _filled(r)]
     if pcs:
         key["pcs_procedures"] = pcs
     data["key"] = key
@@ -160,7 +175,9 @@ def from_data(data: dict, area: str) -> dict:
                            dx_pointers=" ".join(LETTERS[x - 1] if isinstance(x, int) and 1 <= x <= 12 else str(x)
                                                 for x in p.get("dx_pointers") or []))
                        for p in key.get("procedures") or []],
-        "pcs": [row(p) for p in key.get("pcs_procedures") or []],
+        "pcs": [row(p, date=_text(p.get("date"))) for p in key.get("pcs_procedures") or []],
+        **{f: _text((data.get("admission") or {}).get(k)) for k, f in ADMISSION_FIELDS.items()},
+        "via_ed": bool((data.get("admission") or {}).get("via_ed")),
         "facts": dump(data["facts"]) if data.get("facts") else "",
         "references": "\n".join(map(str, data.get("references") or [])),
         "variants": dump(data["variants"]) if data.get("variants") else "",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..access import STAFF, roles, signed_in
 from ..exams.sittings import ExamError
 from ..extensions import db
+from ..exercises.store import visible_clause
 from ..models import Assignment, Cohort, ExamSitting, ExerciseRecord
 from ..models.exams import BlueprintRecord
 from ..practice.labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS
@@ -86,10 +87,10 @@ def _spec(form: AssignmentForm) -> AssignmentSpec:
 def _edit(cohort: Cohort, assignment: Assignment | None):
     form = AssignmentForm(data=_initial(assignment) if assignment and request.method == "GET" else None)
     form.pool.choices = choices([("", "No draw: use the exercises picked above")] + [
-        (value, f"{label} ({n} exercise{'s' if n != 1 else ''})") for value, label, n in pool_options(db.session)])
+        (value, f"{label} ({n} exercise{'s' if n != 1 else ''})") for value, label, n in pool_options(db.session, cohort.school_id)])
     blueprints = _blueprints(cohort)
     form.blueprint_id.choices = choices([("", "Choose an exam")] + [(b.id, b.name) for b in blueprints])
-    records = db.session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True)).order_by(
+    records = db.session.execute(select(ExerciseRecord).where(visible_clause(cohort.school_id)).order_by(
         ExerciseRecord.area, ExerciseRecord.difficulty, ExerciseRecord.title)).scalars().all()
     status = 200
     if form.validate_on_submit():

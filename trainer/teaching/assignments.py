@@ -18,6 +18,7 @@ from ..models.exams import BlueprintRecord
 from ..exams.sittings import finalize_if_due, start_exam
 from ..practice.labels import AREA_LABELS
 from ..practice.operations import new_attempt
+from ..exercises.store import visible_clause
 from .cohorts import can_manage
 
 KINDS = {"exercises": "Coding exercises", "exam": "Exam"}
@@ -76,9 +77,10 @@ def _matches(record: ExerciseRecord, pool: str) -> bool:
     return False
 
 
-def pool_options(session: Session) -> list[tuple[str, str, int]]:
-    """(pool value, label, number of exercises) for every area and tag the active exercises have."""
-    records = session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True))).scalars().all()
+def pool_options(session: Session, school_id: int | None = None) -> list[tuple[str, str, int]]:
+    """(pool value, label, number of exercises) for every area and tag of the exercises the school's
+    learners may practise (bundled ones and the school's own published ones)."""
+    records = session.execute(select(ExerciseRecord).where(visible_clause(school_id))).scalars().all()
     counts: Counter[tuple[str, str]] = Counter()
     for r in records:
         counts[(f"area:{r.area}", f"Area: {AREA_LABELS.get(r.area, r.area)}")] += 1
@@ -88,8 +90,8 @@ def pool_options(session: Session) -> list[tuple[str, str, int]]:
     return sorted(((value, label, n) for (value, label), n in counts.items()), key=lambda o: (o[0][:4], o[1]))
 
 
-def pool_ids(session: Session, pool: str) -> list[str]:
-    records = session.execute(select(ExerciseRecord).where(ExerciseRecord.active.is_(True))
+def pool_ids(session: Session, pool: str, school_id: int | None = None) -> list[str]:
+    records = session.execute(select(ExerciseRecord).where(visible_clause(school_id))
                               .order_by(ExerciseRecord.id)).scalars()
     return [r.id for r in records if _matches(r, pool)]
 
@@ -145,7 +147,7 @@ def _check(session: Session, cohort: Cohort, spec: AssignmentSpec, current: Assi
             problems["exercise_ids"] = "pick exercises or give a draw rule, not both"
         elif picked:
             active = set(session.execute(select(ExerciseRecord.id).where(
-                ExerciseRecord.id.in_(picked), ExerciseRecord.active.is_(True))).scalars())
+                ExerciseRecord.id.in_(picked), visible_clause(cohort.school_id))).scalars())
             unknown = [e for e in picked if e not in active]
             if unknown:
                 problems["exercise_ids"] = f"no such exercise: {', '.join(unknown)}"
@@ -154,7 +156,7 @@ def _check(session: Session, cohort: Cohort, spec: AssignmentSpec, current: Assi
             elif len(set(picked)) != len(picked):
                 problems["exercise_ids"] = "an exercise is picked twice"
         elif spec.pool:
-            size = len(pool_ids(session, spec.pool))
+            size = len(pool_ids(session, spec.pool, cohort.school_id))
             if size == 0:
                 problems["pool"] = "no exercise matches this rule"
             elif not 1 <= spec.count <= min(size, MAX_ITEMS):
@@ -252,7 +254,7 @@ def items_for(session: Session, assignment: Assignment, learner: User, rng: rand
         return list(row.exercise_ids)
     if not draw:
         return []
-    pool = pool_ids(session, assignment.draw_rule["pool"])
+    pool = pool_ids(session, assignment.draw_rule["pool"], assignment.cohort.school_id)
     chosen = (rng or random).sample(pool, min(assignment.draw_rule["count"], len(pool)))
     session.add(AssignmentDraw(assignment_id=assignment.id, user_id=learner.id, exercise_ids=chosen))
     session.commit()
