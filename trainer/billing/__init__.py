@@ -1,0 +1,1 @@
+"""The billing office (no Flask): posting remittances, patient balances, statements, A/R follow-up."""
