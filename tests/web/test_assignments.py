@@ -114,7 +114,8 @@ def test_permission_boundaries(app, klass, make_user):
     staff_pages = [f"/cohorts/{cohort_id}/assignments/new", f"/assignments/{a.id}/edit",
                    f"/cohorts/{cohort_id}/gradebook", f"/cohorts/{cohort_id}/gradebook.csv",
                    f"/assignments/{a.id}/learners/{klass['ana'].id}"]
-    elsewhere = School(name=f"Elsewhere {next(_n)}", slug=f"elsewhere-{next(_n)}")
+    n = next(_n)
+    elsewhere = School(name=f"Assignments Elsewhere {n}", slug=f"assignments-elsewhere-{n}")
     db.session.add(elsewhere)
     db.session.commit()
     for intruder in (klass["other_teacher"], make_user(Role.INSTRUCTOR, school_obj=elsewhere),
