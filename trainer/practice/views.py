@@ -11,6 +11,7 @@ from flask import (
 from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from ..access import signed_in
 from ..exercises import markdown
@@ -81,9 +82,10 @@ def catalog():
 def chart(exercise_id: str):
     """Free practice, or (``?assignment=ID``) the draft started from that assignment's page."""
     record = _record_or_404(exercise_id)
-    assignment = db.session.get(Assignment, request.args.get("assignment", type=int) or 0)
-    mine = db.session.execute(select(Attempt).where(Attempt.user_id == current_user.id,
-                                                    Attempt.exercise_id == record.id)).scalars().all()
+    assignment_id = request.args.get("assignment", type=int)
+    assignment = db.session.get(Assignment, assignment_id) if assignment_id else None
+    mine = db.session.execute(select(Attempt).options(defer(Attempt.result)).where(
+        Attempt.user_id == current_user.id, Attempt.exercise_id == record.id)).scalars().all()
     drafts = [a for a in mine if a.submitted_at is None and a.assignment_id == (assignment.id if assignment else None)]
     if assignment is not None and not drafts:
         return redirect(url_for("assignments.detail", assignment_id=assignment.id))
