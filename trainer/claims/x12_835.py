@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .model import Address
 from .remit import Adjustment, ClaimPayment, ProviderAdjustment, Remittance, ServicePayment
-from .x12_common import Envelope, X12Error, _address, _amount, _clean, _date, _el, interchange, split_segments
+from .x12_common import reader, Envelope, X12Error, _address, _amount, _clean, _date, _el, interchange, split_segments
 
 VERSION = "005010X221A1"
 PAYER_ENVELOPE = Envelope(sender_id="PAYERSIM", receiver_id="CODINGTRAINER", submitter_name="PAYER SIMULATOR")
@@ -182,12 +182,9 @@ def read_835(text: str) -> Remittance:
     """Read back an 835 as written by ``write_835`` (or an equivalent single-payee one).
 
     Anything it cannot read raises X12Error with the reason, never another exception."""
-    try:
-        return _Reader(text).remittance()
-    except X12Error:
-        raise
-    except (ValueError, IndexError, KeyError, TypeError, AttributeError, ArithmeticError) as err:
-        raise X12Error(f"not a readable 835: {err}") from None
+    return reader("835", lambda t: _Reader(t).remittance())(text)
+
+
 
 
 def _transaction(text: str) -> tuple[list[list[str]], str]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from .institutional import (Diagnosis, InstitutionalClaim, Occurrence, OccurrenceSpan, Procedure, RevenueLine,
                             Value)
-from .x12_common import (Envelope, X12Error, _amount, _clean, _date, _el, interchange, parties, person_provider,
+from .x12_common import (reader, Envelope, X12Error, _amount, _clean, _date, _el, interchange, parties, person_provider,
                          read_date, read_parties, read_provider, read_span, scan, split_segments)
 
 VERSION = "005010X223A2"
@@ -96,12 +96,9 @@ def read_837i(text: str) -> InstitutionalClaim:
     """Read back a single-claim 837I as written by ``write_837i`` (or an equivalent one).
 
     Anything it cannot read raises X12Error with the reason, never another exception."""
-    try:
-        return _read(text)
-    except X12Error:
-        raise
-    except (ValueError, IndexError, KeyError, TypeError, AttributeError, ArithmeticError) as err:
-        raise X12Error(f"not a readable 837I: {err}") from None
+    return reader("837I", _read)(text)
+
+
 
 
 def _hour(hhmm: str) -> str:

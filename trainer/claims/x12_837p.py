@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .model import ProfessionalClaim, ServiceLine
-from .x12_common import (FILING, KIND, Envelope, X12Error, _amount, _clean, _date, _el, interchange,  # noqa: F401
+from .x12_common import (reader, FILING, KIND, Envelope, X12Error, _amount, _clean, _date, _el, interchange,  # noqa: F401
                          parties, person_provider, read_date, read_parties, read_provider, read_span, scan,
                          split_segments)
 
@@ -55,12 +55,9 @@ def read_837p(text: str) -> ProfessionalClaim:
     """Read back a single-claim 837P as written by ``write_837p`` (or any equivalent one).
 
     Anything it cannot read raises X12Error with the reason, never another exception."""
-    try:
-        return _read(text)
-    except X12Error:
-        raise
-    except (ValueError, IndexError, KeyError, TypeError, AttributeError, ArithmeticError) as err:
-        raise X12Error(f"not a readable 837P: {err}") from None
+    return reader("837P", _read)(text)
+
+
 
 
 def _read(text: str) -> ProfessionalClaim:

@@ -62,6 +62,20 @@ def _trim(seg: list[str]) -> list[str]:
     return out
 
 
+def reader(what: str, parse):
+    """``parse`` wrapped so that anything it cannot read raises X12Error naming ``what``, never
+    another exception (the readers are fed whatever a learner uploads)."""
+    def read(text):
+        try:
+            return parse(text)
+        except X12Error:
+            raise
+        except (ValueError, IndexError, KeyError, TypeError, AttributeError, ArithmeticError) as err:
+            raise X12Error(f"not a readable {what}: {err}") from None
+
+    return read
+
+
 def _el(seg: list[str], i: int) -> str:
     return seg[i] if i < len(seg) else ""
 
