@@ -46,3 +46,10 @@ def test_a_broken_claim_is_rejected_and_bad_input_fails(app, tmp_path):
     assert run(app, "payer", "adjudicate", str(path), "--payer", "acme").exit_code != 0
     path.write_text("{not json")
     assert run(app, "payer", "adjudicate", str(path), "--payer", "medicare").exit_code != 0
+
+
+def test_an_institutional_claim_gets_the_front_end_answer_and_a_clear_note(app, tmp_path):
+    path, _ = reference(app, tmp_path, "ip-hip-fracture-orif-fall")
+    out = run(app, "payer", "adjudicate", str(path), "--payer", "medicare")
+    assert out.exit_code == 0, out.output
+    assert "ACCEPTED" in out.output and "professional claims only" in out.output and "ISA*" not in out.output

@@ -41,7 +41,8 @@ def payer_adjudicate(path: str, payer_name: str, received: dt.datetime | None, d
     """Adjudicate a claim (JSON) and print the 835 remittance; a claim the front end rejects prints the
     rejection (like a 277CA) instead. Exit 0 either way; non-zero only for unreadable input."""
     from ..edits.data import EditData
-    from ..payer.adjudicate import adjudicate
+    from ..claims.institutional import InstitutionalClaim
+    from ..payer.adjudicate import acknowledge, adjudicate
     from ..payer.profiles import profile
 
     try:
@@ -50,7 +51,18 @@ def payer_adjudicate(path: str, payer_name: str, received: dt.datetime | None, d
         raise click.BadParameter(str(err.args[0]), param_hint="--payer") from err
     if deductible_met is not None:
         chosen = chosen.with_benefits(deductible_met=deductible_met)
-    result = adjudicate(_claim(path), chosen, EditData(db().session), received.date() if received else None)
+    claim = _claim(path)
+    if isinstance(claim, InstitutionalClaim):
+        day = received.date() if received else (claim.submitted_on or claim.statement_through)
+        ack = acknowledge(claim, EditData(db().session), day)
+        click.echo(f"{'ACCEPTED' if ack.accepted else 'REJECTED'} by {chosen.name}'s front end (institutional claim "
+                   f"{ack.claim_id}, received {ack.received}).")
+        for e in ack.errors:
+            click.echo(f"  - {e['rule']}: {e['message']}")
+        click.echo("The simulated payers price professional claims only: paying an inpatient stay by MS-DRG needs "
+                   "the CMS IPPS relative weights and rates, which are not shipped. No 835 was produced.")
+        return
+    result = adjudicate(claim, chosen, EditData(db().session), received.date() if received else None)
     if as_json:
         click.echo(json.dumps(decision_dict(result), indent=2))
     elif not result.ack.accepted:

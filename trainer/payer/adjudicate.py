@@ -97,6 +97,14 @@ def _reject(claim: ProfessionalClaim, payer: PayerProfile, received: dt.date, er
                         benefits_after=None)
 
 
+def acknowledge(claim, data, received: dt.date) -> Acknowledgement:
+    """The front end alone (any claim, professional or institutional): accepted, or rejected with
+    every reject-severity finding."""
+    errors = [{"rule": f.rule, "message": f.message, "line": f.line}
+              for f in check_claim(claim, data) if f.severity == Severity.REJECT]
+    return Acknowledgement(claim.claim_id, not errors, received, tuple(errors))
+
+
 def adjudicate(claim: ProfessionalClaim, payer: PayerProfile, data, received: dt.date | None = None, *,
                benefits: Benefits | None = None, prior: ClaimPayment | None = None,
                history: tuple[ClaimPayment, ...] = ()) -> Adjudication:
