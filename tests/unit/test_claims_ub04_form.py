@@ -129,6 +129,15 @@ def test_revenue_lines_are_matched_by_revenue_code(codes_session):
     assert "FL42 0270 Revenue line 0270" in wrong(extra)
 
 
+def test_code_groups_the_reference_leaves_blank_count_only_when_filled(codes_session):
+    ref = STAYS[HIP][1]
+    clean = grade(HIP, form_of(ref), codes_session)
+    assert not any(b.box.startswith(("FL18", "FL31", "FL35", "FL39", "FL63", "FL64")) for b in clean.boxes)
+    extra = grade(HIP, form_of(ref) | {"cc_1": "ZZ", "prior_auth": "A1"}, codes_session)  # placeholders
+    assert wrong(extra) == {"FL18-28 Condition codes": ("", "ZZ"), "FL63 Treatment authorization code": ("", "A1")}
+    assert extra.max_score == clean.max_score + 2
+
+
 def test_a_claim_without_the_procedure_loses_fl74_and_fl77(codes_session):
     result = grade(HIP, without(form_of(STAYS[HIP][1]), "pcs_principal", "pcs_date_principal", "operating_npi",
                                 "operating_last", "operating_first"), codes_session)
@@ -147,6 +156,8 @@ def test_a_claim_without_the_procedure_loses_fl74_and_fl77(codes_session):
     ({"admission_hour": "1pm"}, "FL13"),
     ({"pcs_date_principal": ""}, "FL74"),
     ({"attending_npi": ""}, "FL76"),
+    ({"occ_1": "ZZ", "occ_date_1": ""}, "FL31-34"),  # "ZZ": a placeholder, not a NUBC code
+    ({"value_1": "ZZ", "value_amount_1": "lots"}, "FL39-41"),
 ])
 def test_an_unreadable_form_locator_is_named(change, locator):
     with pytest.raises(FormError) as err:
