@@ -38,6 +38,10 @@ def _hour(value: str, fl: str) -> str:
     return value
 
 
+def _two_digits(value: str) -> str:
+    return value.zfill(2) if value.isdigit() else value.upper()
+
+
 def _dx(code: str, poa: str) -> Diagnosis:
     return Diagnosis(normalise(code), poa.strip().upper())
 
@@ -108,7 +112,7 @@ def ub04_from_form(form: dict, packet: dict) -> InstitutionalClaim:
         statement_from=statement_from, statement_through=statement_through,
         principal=_dx(get("dx_principal"), get("poa_principal")),
         lines=_revenue_lines(get, statement_from),
-        discharge_status=get("discharge_status").zfill(2) if get("discharge_status").isdigit() else get("discharge_status"),
+        discharge_status=_two_digits(get("discharge_status")),
         admission_date=_date(get("admission_date"), "FL12", False), admission_hour=_hour(get("admission_hour"), "FL13"),
         admission_type=get("admission_type"), point_of_origin=get("point_of_origin").upper(),
         discharge_hour=_hour(get("discharge_hour"), "FL16"),

@@ -67,13 +67,14 @@ def ub04_pdf(claim: InstitutionalClaim) -> bytes:
     _row(p, left, row, width, h, [
         ("8", "Patient name", 3, f"{who.last}, {who.first}"),
         ("9", "Patient address", 4, f"{addr.line1}, {addr.city} {addr.state} {addr.zip}" if addr else ""),
-        ("10", "Birthdate", 1.4, who.birth_date.strftime("%m%d%Y") if who.birth_date else ""), ("11", "Sex", 0.7, who.sex)])
+        ("10", "Birthdate", 1.4, who.birth_date.strftime("%m%d%Y") if who.birth_date else ""),
+        ("11", "Sex", 0.7, who.sex)])
     row -= h
     _row(p, left, row, width, h, [
         ("12", "Admission date", 1.6, _d(claim.admission_date)), ("13", "Hr", 0.7, claim.admission_hour),
         ("14", "Type", 0.8, claim.admission_type), ("15", "Src", 0.8, claim.point_of_origin),
         ("16", "Dhr", 0.8, claim.discharge_hour), ("17", "Stat", 0.8, claim.discharge_status),
-        *((str(18 + i), "Cond", 0.7, code) for i, code in enumerate(_slots(claim.condition_codes, 11)))])
+        *((str(18 + i), "", 0.7, code) for i, code in enumerate(_slots(claim.condition_codes, 11)))])
     row -= h
     occ = _slots((f"{o.code} {_d(o.date)}" for o in claim.occurrences), 4)
     spans = _slots((f"{s.code} {_d(s.start)} {_d(s.end)}" for s in claim.occurrence_spans), 2)
@@ -92,7 +93,8 @@ def ub04_pdf(claim: InstitutionalClaim) -> bytes:
     _row(p, left, row, width, h, [("58", "Insured's name", 3, f"{claim.subscriber.last}, {claim.subscriber.first}"),
                                   ("59", "P. rel", 0.8, claim.relationship),
                                   ("60", "Insured's unique ID", 2.4, claim.subscriber.member_id),
-                                  ("61", "Group name", 1.6, ""), ("62", "Insurance group no.", 1.8, claim.group_number)])
+                                  ("61", "Group name", 1.6, ""),
+                                  ("62", "Insurance group no.", 1.8, claim.group_number)])
     row -= h
     _row(p, left, row, width, h, [("63", "Treatment authorization codes", 3, claim.prior_authorization),
                                   ("64", "Document control number", 3, claim.original_claim_number),
