@@ -18,8 +18,10 @@ LETTERS = "ABCDEFGHIJKL"
 
 
 class FormError(ValueError):
+    """A box the form cannot read: ``box`` is a CMS-1500 box ("24F line 2") or a UB-04 form locator ("FL6")."""
+
     def __init__(self, box: str, message: str):
-        super().__init__(f"Box {box}: {message}")
+        super().__init__(f"{box if box.startswith('FL') else f'Box {box}'}: {message}")
         self.box, self.message = box, message
 
 

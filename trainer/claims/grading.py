@@ -85,7 +85,12 @@ def grade_claim(claim: ProfessionalClaim, reference: ProfessionalClaim, data) ->
     box("25", "Federal tax ID", reference.billing.tax_id, claim.billing.tax_id)
     box("28", "Total charge", f"{reference.total:.2f}", f"{claim.total:.2f}")
     box("33a", "Billing provider NPI", reference.billing.npi, claim.billing.npi)
+    return score_boxes(boxes, claim, reference, data)
 
+
+def score_boxes(boxes: list[BoxResult], claim, reference, data) -> ClaimGrade:
+    """One point per right box, less one per failing claim-check finding the reference claim does not
+    have (CMS-1500 or UB-04): the grade, with a "lost" entry for every point lost."""
     findings = check_claim(claim, data)
     baseline = {(f.rule, f.message) for f in check_claim(reference, data)}
     lost = [{"box": b.box, "rule": "claim.box", "expected": b.expected, "given": b.given,

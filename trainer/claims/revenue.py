@@ -46,3 +46,22 @@ def practice_lines(admitted: dt.date, discharged: dt.date, procedures: tuple[Pro
         lines.append(RevenueLine("0720", obstetric[0].date, PRACTICE_FLAT["0720"]))
     lines += [RevenueLine("0250", admitted, PRACTICE_FLAT["0250"]), RevenueLine("0300", admitted, PRACTICE_FLAT["0300"])]
     return tuple(sorted(lines, key=lambda l: l.revenue_code))
+
+
+# The hospital's practice charge sheet as the UB-04 page shows it: (revenue code, description, amount, per,
+# when it is billed). The same rules as ``practice_lines`` above, in words for the learner.
+CHARGE_SHEET = (
+    ("0120", "Room and board, semi-private", PRACTICE_DAILY_RATE, "day",
+     "every stay except a newborn's; units = days (count the admission day, not the discharge day; at least 1)"),
+    ("0170", "Nursery", PRACTICE_DAILY_RATE, "day", "a newborn admission (admission type 4), instead of 0120"),
+    ("0250", "Pharmacy", PRACTICE_FLAT["0250"], "stay", "every stay, 1 unit"),
+    ("0300", "Laboratory", PRACTICE_FLAT["0300"], "stay", "every stay, 1 unit"),
+    ("0360", "Operating room services", PRACTICE_FLAT["0360"], "stay",
+     "when an ICD-10-PCS procedure of the stay is on the MS-DRG operating-room procedure list; "
+     "dated the day of the first such procedure"),
+    ("0450", "Emergency room", PRACTICE_FLAT["0450"], "stay",
+     "when the patient was admitted through the emergency department"),
+    ("0720", "Labor room/delivery", PRACTICE_FLAT["0720"], "stay",
+     "when an obstetrics procedure (ICD-10-PCS section 1) is reported; dated the day of that procedure"),
+)
+REVENUE_DESCRIPTIONS = {code: description for code, description, *_ in CHARGE_SHEET}

@@ -74,7 +74,8 @@ class Attempt(Base):
 
 
 class ClaimAttempt(Base):
-    """A claim a learner built on the claim form for an exercise and submitted (each submission kept)."""
+    """A claim a learner built on a claim form for an exercise and submitted (each submission kept): the
+    CMS-1500 for a professional encounter, the UB-04 for an inpatient stay (``form_type``)."""
 
     __tablename__ = "claim_attempt"
     __table_args__ = (Index("ix_claim_attempt_user_exercise", "user_id", "exercise_id"),)
@@ -82,7 +83,8 @@ class ClaimAttempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id"))
     variant: Mapped[int] = mapped_column(Integer, default=0)
-    form: Mapped[dict] = mapped_column(JSON)  # the boxes as entered
+    form_type: Mapped[str] = mapped_column(String(10), default="cms1500", server_default="cms1500")  # or "ub04"
+    form: Mapped[dict] = mapped_column(JSON)  # the boxes (or form locators) as entered
     claim: Mapped[dict] = mapped_column(JSON)  # the claim in the claim JSON shape
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     score: Mapped[float] = mapped_column(Float)
