@@ -103,10 +103,15 @@ def test_a_missing_admitting_diagnosis_is_wrong_and_rejected(codes_session):
     assert result.score == result.max_score - 2
 
 
-def test_other_diagnoses_are_graded_in_order(codes_session):
+def test_other_diagnoses_are_matched_by_code_not_position(codes_session):
     ref = STAYS[HIP][1]
-    swapped = form_of(ref) | {"dx_A": ref.other_diagnoses[1].code, "dx_B": ref.other_diagnoses[0].code}
-    assert set(wrong(grade(HIP, swapped, codes_session))) == {"FL67A Other diagnosis A", "FL67B Other diagnosis B"}
+    first, second = ref.other_diagnoses[0], ref.other_diagnoses[1]
+    swapped = form_of(ref) | {"dx_A": second.code, "poa_A": second.poa, "dx_B": first.code, "poa_B": first.poa}
+    assert wrong(grade(HIP, swapped, codes_session)) == {}  # the order after the principal does not matter
+    # one missing code costs its own two boxes, not every later one
+    dropped = without(form_of(ref), "dx_A", "poa_A")
+    assert set(wrong(grade(HIP, dropped, codes_session))) == {"FL67A Other diagnosis A",
+                                                                "FL67A Other diagnosis A POA"}
 
 
 def test_an_optional_code_is_neither_required_nor_wrong(codes_session):

@@ -122,13 +122,20 @@ def _revenue(box, reference: InstitutionalClaim, claim: InstitutionalClaim) -> N
 
 def _diagnoses(box, fl: str, label: str, expected: list[Diagnosis], given: tuple[Diagnosis, ...],
                letters: str = "ABCDEFGHIJKLMNOPQ") -> None:
-    for i in range(max(len(expected), len(given))):
-        exp = expected[i] if i < len(expected) else None
-        got = given[i] if i < len(given) else None
+    """Other diagnoses (and external causes) are matched by code, not by position: after the
+    principal, the order of the other codes does not change the claim, so one missing code must not
+    mark every later one wrong. Each expected code: its box and its POA box; each extra code: a box."""
+    left = list(given)
+    for i, exp in enumerate(expected):
         slot = letters[i] if i < len(letters) else str(i + 1)
-        box(f"{fl}{slot}", f"{label} {slot}", exp.code if exp else "", got.code if got else "")
-        if exp:  # the POA box counts whether or not the code is right, so the maximum stays the same
-            box(f"{fl}{slot}", f"{label} {slot} POA", _poa(exp.poa), _poa(got.poa) if got else "(no code)")
+        got = next((g for g in left if g.code == exp.code), None)
+        if got is not None:
+            left.remove(got)
+        box(f"{fl}{slot}", f"{label} {slot}", exp.code, got.code if got else "(not reported)")
+        # the POA box counts whether or not the code is there, so the maximum stays the same
+        box(f"{fl}{slot}", f"{label} {slot} POA", _poa(exp.poa), _poa(got.poa) if got else "(no code)")
+    for extra in left:
+        box(f"{fl}", f"{label} not on the reference claim", "(none)", extra.code)
 
 
 def _procedures(box, expected: tuple[Procedure, ...], given: tuple[Procedure, ...]) -> None:
