@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..claims.jsonshape import claim_from_dict
+from ..claims.model import ProfessionalClaim
 from ..claims.remit import ClaimPayment
 from ..claims.remitshape import remittance_to_dict
 from ..claims.x12_835 import read_835, write_835
@@ -24,7 +25,8 @@ from ..models import LedgerEntry, PatientAccount, PostingAttempt, SubmittedClaim
 from ..payer.adjudicate import adjudicate
 from ..payer.profiles import profile
 from . import accounts, ledger
-from .posting import FIELDS, LinePosting, expected_postings, grade_posting
+from .office_denials import DeniedLine
+from .posting import FIELDS, WRITE_OFF, LinePosting, expected_postings, grade_posting
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -93,6 +95,8 @@ def submit(session, user_id: int, attempt, data) -> SubmittedClaim:
     if session.execute(select(SubmittedClaim.id).where(SubmittedClaim.claim_attempt_id == attempt.id)).first():
         raise OfficeError("This claim was already sent to the payer.")
     claim = claim_from_dict(attempt.claim)
+    if not isinstance(claim, ProfessionalClaim):
+        raise OfficeError("The sandbox's payers adjudicate professional claims (CMS-1500) only.")
     payer = profile(claim.payer.kind)
     account = account_for(session, user_id, claim)
     earlier = claims_of(session, account.id)
@@ -235,12 +239,26 @@ def clock(session, user_id: int) -> dt.date | None:
     return max((last_event(r) for r in rows), default=None)
 
 
-def line_denied(row: SubmittedClaim) -> list[int]:
-    """The denied lines of an accepted claim (an amount other than CO-45, CO-253 and PR)."""
+def denied_lines(row: SubmittedClaim) -> list[DeniedLine]:
+    """The denied lines of an accepted claim: those with an amount other than CO-45, CO-253 and PR,
+    as billed, with the (group, CARC) of each denied amount."""
     if not row.accepted:
         return []
-    payment = payment_of(row)
-    return [p.line for p in expected_postings(payment) if p.denied]
+    billed = row.claim["lines"]
+    out = []
+    for n, s in enumerate(payment_of(row).services, start=1):
+        line = int(s.line_control) if s.line_control.isdigit() else n
+        reasons = tuple((a.group, a.reason) for a in s.adjustments
+                        if a.group != "PR" and (a.group, a.reason) not in WRITE_OFF and a.amount)
+        if reasons:
+            mine = billed[line - 1]
+            out.append(DeniedLine(line, s.code, tuple(mine.get("modifiers") or ()), int(mine.get("units") or 1),
+                                  reasons))
+    return out
+
+
+def line_denied(row: SubmittedClaim) -> list[int]:
+    return [d.line for d in denied_lines(row)]
 
 
 def kpis(session, user_id: int, period_days: int = 90) -> dict:
@@ -270,6 +288,3 @@ def kpis(session, user_id: int, period_days: int = 90) -> dict:
         "days_in_ar": accounts.days_in_ar(open_total, gross, period_days),
         "aging": accounts.aging(items, today) if today else None, "items": items,
     }
-
-
-POSTING_FIELDS = FIELDS

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from ..access import signed_in
 from ..billing import ledger, office
-from ..billing.office_denials import ACTIONS, DeniedLine, called_for, grade_choice
-from ..billing.posting import expected_postings
+from ..billing.office_denials import ACTIONS, called_for, grade_choice
 from ..edits.data import shared as shared_edit_data
 from ..extensions import db
 from ..models import ClaimAttempt, DenialWork, ExerciseRecord, LedgerEntry, PatientAccount, PostingAttempt, SubmittedClaim
@@ -53,9 +52,12 @@ def send(attempt_id: int):
     try:
         row = office.submit(db.session, current_user.id, attempt, shared_edit_data(db.session))
     except office.OfficeError as err:
+        db.session.rollback()
         flash(str(err), "info")
         existing = db.session.execute(select(SubmittedClaim).where(SubmittedClaim.claim_attempt_id == attempt.id)
-                                      ).scalar_one()
+                                      ).scalar_one_or_none()
+        if existing is None:
+            return redirect(url_for("claims.result", attempt_id=attempt.id))
         return redirect(url_for(".claim", claim_id=existing.id))
     db.session.commit()
     return redirect(url_for(".claim", claim_id=row.id))
@@ -74,21 +76,6 @@ def _era(remit: dict | None) -> dict | None:
     return remit
 
 
-def _denied_lines(row: SubmittedClaim) -> list[DeniedLine]:
-    if not row.accepted:
-        return []
-    lines = row.claim["lines"]
-    out = []
-    for p in expected_postings(office.payment_of(row)):
-        if p.denied:
-            billed = lines[p.line - 1]
-            reasons = tuple(tuple(r.split(" ")[0].split("-", 1)) for r in p.reasons
-                            if not r.startswith(("PR", "CO-45 ", "CO-253 ")))
-            out.append(DeniedLine(p.line, p.code, tuple(billed.get("modifiers") or ()), int(billed.get("units") or 1),
-                                  reasons))
-    return out
-
-
 def _work_state(row: SubmittedClaim):
     work = db.session.execute(select(DenialWork).where(DenialWork.claim_id == row.id)
                               .order_by(DenialWork.id)).scalars().all()
@@ -96,7 +83,7 @@ def _work_state(row: SubmittedClaim):
     for w in work:
         by_line.setdefault(w.line, []).append(w)
     open_lines = {}
-    for d in _denied_lines(row):
+    for d in office.denied_lines(row):
         done = by_line.get(d.line, [])
         if row.posted and row.replaced_by_id is None and (not done or done[-1].appeal_decision == "upheld"):
             open_lines[d.line] = DenialForm(prefix=f"l{d.line}")
@@ -112,7 +99,7 @@ def claim(claim_id: int):
     form = posting_form(groups) if row.accepted and posting is None else None
     by_line, open_lines = _work_state(row)
     return render_template("office/claim.html", row=row, era=_era(row.remittance), posting=posting, form=form,
-                           groups=groups, denied=_denied_lines(row), work=by_line, work_forms=open_lines,
+                           groups=groups, denied=office.denied_lines(row), work=by_line, work_forms=open_lines,
                            actions=ACTIONS, payer=profile(row.payer_key), attempt=db.session.get(ClaimAttempt, row.claim_attempt_id),
                            original=db.session.get(SubmittedClaim, row.replaces_id) if row.replaces_id else None,
                            replacement=db.session.get(SubmittedClaim, row.replaced_by_id) if row.replaced_by_id else None)
@@ -140,7 +127,7 @@ def post(claim_id: int):
     if not form.validate():
         by_line, open_lines = _work_state(row)
         return render_template("office/claim.html", row=row, era=_era(row.remittance), posting=None, form=form,
-                               groups=groups, denied=_denied_lines(row), work=by_line, work_forms=open_lines,
+                               groups=groups, denied=office.denied_lines(row), work=by_line, work_forms=open_lines,
                                actions=ACTIONS, payer=profile(row.payer_key), attempt=None, original=None,
                                replacement=None), 400
     attempt = office.grade_and_post(db.session, row, current_user.id, posting_answer(form, groups))
@@ -162,7 +149,7 @@ def work(claim_id: int):
     if not form.validate_on_submit():
         flash("Choose what to do with the denied line.", "error")
         return redirect(url_for(".claim", claim_id=row.id, _anchor=f"work-{line}"))
-    denied = next(d for d in _denied_lines(row) if d.line == line)
+    denied = next(d for d in office.denied_lines(row) if d.line == line)
     _, reference = reference_for(db.session.get(ExerciseRecord, row.exercise_id))
     needed = called_for(denied, [(l.code, tuple(l.modifiers), l.units) for l in reference.lines],
                         str((reference.facts or {}).get("prior_authorization") or ""))
