@@ -104,6 +104,10 @@ def test_an_accepted_claim_shows_the_era_with_official_descriptions(office_exerc
     # the claim-form result now leads to the payer's answer instead of offering to send it again
     result = client.get(f"/claims/attempts/{row.claim_attempt_id}").get_data(as_text=True)
     assert f"/office/claims/{claim_id}" in result and "Submit to the payer" not in result
+    again = client.post(f"/office/send/{row.claim_attempt_id}", data={"csrf_token": csrf_from(result)})
+    assert again.location.endswith(f"/office/claims/{claim_id}")  # sent once: the same claim, no second one
+    assert db.session.execute(select(SubmittedClaim.id).where(
+        SubmittedClaim.claim_attempt_id == row.claim_attempt_id)).all() == [(claim_id,)]
 
 
 def test_a_rejected_claim_is_not_adjudicated_and_goes_again_as_a_new_claim(office_exercise, make_user, login_as):
