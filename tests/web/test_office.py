@@ -108,6 +108,8 @@ def test_an_accepted_claim_shows_the_era_with_official_descriptions(office_exerc
     assert again.location.endswith(f"/office/claims/{claim_id}")  # sent once: the same claim, no second one
     assert db.session.execute(select(SubmittedClaim.id).where(
         SubmittedClaim.claim_attempt_id == row.claim_attempt_id)).all() == [(claim_id,)]
+    duplicate = db.session.get(SubmittedClaim, fill_and_send(client, right_form(EX)))  # a new claim, same services
+    assert duplicate.status == "denied" and "OA-18" in client.get(f"/office/claims/{duplicate.id}").get_data(as_text=True)
 
 
 def test_a_rejected_claim_is_not_adjudicated_and_goes_again_as_a_new_claim(office_exercise, make_user, login_as):
@@ -195,6 +197,7 @@ def test_a_missing_25_is_denied_corrected_and_the_replacement_reverses_the_first
     k = office.kpis(db.session, learner.id)
     assert k["first_submissions"] == 1 and k["adjudicated"] == 2 and k["denied"] == 1
     assert k["open_total"] == sum((p for _, p in balances(second_id).values()), Decimal("0"))
+    assert k["gross_charges"] == Decimal("200.00")  # the services once, not once per claim
 
 
 def test_writing_off_a_fixable_denial_is_graded_wrong_and_an_appeal_is_upheld(office_exercise, make_user, login_as):

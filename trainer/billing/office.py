@@ -269,6 +269,7 @@ def kpis(session, user_id: int, period_days: int = 90) -> dict:
     for r in rows:
         firsts.setdefault(r.exercise_id, r)
     denied = {r.id: bool(line_denied(r)) for r in rows if r.accepted}
+    replaced = {r.id for r in rows if r.replaced_by_id}  # its services are charged once, on the replacement
     open_total = gross = ZERO
     items = []
     for account in session.execute(select(PatientAccount).where(PatientAccount.user_id == user_id)).scalars():
@@ -276,7 +277,7 @@ def kpis(session, user_id: int, period_days: int = 90) -> dict:
         items += ledger.open_items(as_entries(entries), account.account_no, account.patient_name,
                                    profile(account.payer_key).name)
         gross += sum((e.amount for e in entries if e.kind == "charge" and e.amount > 0 and today is not None
-                      and (today - e.posted_on).days < period_days), ZERO)
+                      and e.claim_id not in replaced and (today - e.posted_on).days < period_days), ZERO)
     open_total = sum((i.amount for i in items), ZERO)
     return {
         "as_of": today, "period_days": period_days, "open_total": open_total, "gross_charges": gross,
