@@ -12,8 +12,8 @@ from .conftest import csrf_from, login
 EXERCISE = "fx-knee-injection"
 
 
-def right_form() -> dict:
-    _, ref = reference_for(db.session.get(ExerciseRecord, EXERCISE))
+def right_form(exercise: str = EXERCISE) -> dict:
+    _, ref = reference_for(db.session.get(ExerciseRecord, exercise))
     p = ref.the_patient
     form = {"payer_kind": ref.payer.kind, "member_id": ref.subscriber.member_id, "patient_last": p.last,
             "patient_first": p.first, "birth_date": p.birth_date.strftime("%m/%d/%Y"), "sex": p.sex,

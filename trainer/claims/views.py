@@ -16,12 +16,13 @@ from ..access import signed_in
 from ..edits.data import shared as shared_edit_data
 from ..exercises.store import exercise_of, is_visible, public_view, visible_clause
 from ..extensions import db
-from ..models import ClaimAttempt, ExerciseRecord
+from ..models import ClaimAttempt, ExerciseRecord, SubmittedClaim
 from . import form_ub04
 from .form import LETTERS, LINES, FormError, claim_from_form, packet_for
 from .grading import grade_claim, outcome
 from .grading_ub04 import grade_ub04
 from .jsonshape import claim_to_dict
+from .office_forms import SendForm
 from ..practice.labels import SETTING_LABELS
 from ..practice.views import chart_documents
 from .practice import reference_claim
@@ -82,6 +83,12 @@ def form(exercise_id: str):
         if attempt is None or attempt.user_id != current_user.id or attempt.exercise_id != record.id:
             abort(404)
         values = dict(attempt.form)
+    replacing = request.args.get("replace", type=int)
+    if replacing:  # a corrected claim from the billing office: a replacement of the payer's claim
+        original = db.session.get(SubmittedClaim, replacing)
+        if original is None or original.user_id != current_user.id or not original.payer_claim_number:
+            abort(404)
+        values |= {"frequency": "7", "original_ref": original.payer_claim_number}
     return _render_form(record, values)
 
 
@@ -135,5 +142,7 @@ def result(attempt_id: int):
     result_outcome, failing = outcome(res["findings"])
     if result_outcome != "accepted":
         flash("The claim came back: read the response, then correct and resubmit it.", "info")
+    sent = db.session.execute(select(SubmittedClaim).where(SubmittedClaim.claim_attempt_id == attempt.id)
+                              ).scalar_one_or_none()
     return render_template("claims/result.html", attempt=attempt, record=attempt.exercise, res=res,
-                           failing=failing, outcome=result_outcome)
+                           failing=failing, outcome=result_outcome, sent=sent, send_form=SendForm())
