@@ -87,6 +87,17 @@ def test_login_initiation_redirects_to_the_platform_with_state_and_nonce(client,
     assert f"lti1p3-{query['state']}=" in response.headers["Set-Cookie"]  # the state lives in a cookie
 
 
+def test_behind_a_proxy_the_base_url_gives_the_tool_urls_and_cross_site_cookies(app, client, sim, lms,
+                                                                                monkeypatch):
+    monkeypatch.setitem(app.config, "LTI_BASE_URL", "https://trainer.example.edu/")
+    response = client.get("/lti/login", query_string={"iss": sim.issuer, "client_id": sim.client_id,
+                                                      "login_hint": "hint-1"})
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["redirect_uri"] == ["https://trainer.example.edu/lti/launch"]
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+
+
 def test_login_from_an_unknown_platform_is_refused(client, sim, lms):
     response = client.post("/lti/login", data={"iss": "https://unknown.example.org", "login_hint": "x"})
     assert response.status_code == 403 and "not registered" in response.get_data(as_text=True)

@@ -59,8 +59,21 @@ def _tool():
     return DbToolConf(db.session), DbLaunchData(db.session)
 
 
+def _external(endpoint: str) -> str:
+    """An absolute URL of ours, from TRAINER_LTI_BASE_URL when set (behind a proxy), else from the request."""
+    base = (current_app.config.get("LTI_BASE_URL") or "").rstrip("/")
+    return base + url_for(endpoint) if base else url_for(endpoint, _external=True)
+
+
 def _launch_url() -> str:
-    return url_for("lti.launch", _external=True)
+    return _external("lti.launch")
+
+
+def _request() -> FlaskRequest:
+    """The request for PyLTI1p3; over HTTPS its cookies (the OIDC state) are SameSite=None; Secure, so the
+    browser sends them with the LMS's cross-site POST."""
+    base = current_app.config.get("LTI_BASE_URL") or ""
+    return FlaskRequest(request_is_secure=request.is_secure or base.startswith("https://"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,7 +83,7 @@ def login():
     """OIDC third-party initiated login: remember state (cookie) and nonce, send the browser to the LMS."""
     conf, storage = _tool()
     try:
-        return FlaskOIDCLogin(FlaskRequest(), conf, launch_data_storage=storage).redirect(_launch_url())
+        return FlaskOIDCLogin(_request(), conf, launch_data_storage=storage).redirect(_launch_url())
     except (OIDCException, LtiException) as err:
         return _lti_error(err)
 
@@ -81,7 +94,7 @@ def login():
 def launch():
     """The LMS posts the signed id_token here: verify it, sign the person in, send them to the linked work."""
     conf, storage = _tool()
-    message = FlaskMessageLaunch(FlaskRequest(), conf, launch_data_storage=storage, requests_session=http_session())
+    message = FlaskMessageLaunch(_request(), conf, launch_data_storage=storage, requests_session=http_session())
     try:
         claims = message.get_launch_data()
         platform = find_platform(db.session, claims.get("iss"), message.get_client_id())
@@ -113,7 +126,7 @@ def _stored_launch(launch_id: str | None):
         abort(400)
     conf, storage = _tool()
     try:
-        message = FlaskMessageLaunch.from_cache(launch_id, FlaskRequest(), conf, launch_data_storage=storage,
+        message = FlaskMessageLaunch.from_cache(launch_id, _request(), conf, launch_data_storage=storage,
                                                 requests_session=http_session())
         platform = launch_platform(db.session, message, current_user)
     except LtiException:
@@ -167,8 +180,7 @@ def _save(form: PlatformForm, platform: LtiPlatform | None):
 
 
 def tool_urls() -> dict[str, str]:
-    return {"login": url_for("lti.login", _external=True), "launch": _launch_url(),
-            "jwks": url_for("lti.jwks", _external=True)}
+    return {"login": _external("lti.login"), "launch": _launch_url(), "jwks": _external("lti.jwks")}
 
 
 @bp.route("/platforms")
