@@ -88,6 +88,7 @@ def configure_blueprints(app: Flask) -> None:
     from .exams.views import bp as exams_bp
     from .lookup.api import bp as api_bp
     from .lookup.views import bp as lookup_bp
+    from .lti.views import bp as lti_bp
     from .main.views import bp as main_bp
     from .practice.views import bp as practice_bp
     from .teaching import gradebook_views  # noqa: F401  (adds the gradebook's routes)
@@ -96,7 +97,7 @@ def configure_blueprints(app: Flask) -> None:
     from .teaching.views import bp as teaching_bp
 
     for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp, practice_bp, exams_bp, claims_bp,
-               teaching_bp, analytics_bp, assignments_bp, authoring_bp, office_bp):
+               teaching_bp, analytics_bp, assignments_bp, authoring_bp, office_bp, lti_bp):
         app.register_blueprint(bp)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..access import signed_in
 from ..extensions import db
+from ..lti import background as lti_passback
 from ..models import Assignment
 from ..models.exams import BlueprintRecord, ExamItem, ExamSitting
 from ..teaching.assignments import key_hidden
@@ -210,6 +211,9 @@ def submit_sitting(sitting_id: int):
     sitting = _sitting_or_404(sitting_id)
     if sitting.submitted or not submit(db.session, current_user, sitting):
         flash("This exam had already been submitted; it was recorded once.", "info")
+    elif sitting.assignment_id:
+        lti_passback.assignment_score_changed(db.session.get(Assignment, sitting.assignment_id),
+                                              current_user._get_current_object())
     return redirect(url_for(".result", sitting_id=sitting.id))
 
 

@@ -17,6 +17,7 @@ from ..access import signed_in
 from ..exercises import markdown
 from ..exercises.store import exercise_of, is_visible, public_view, visible_clause
 from ..extensions import db
+from ..lti import background as lti_passback
 from ..models import Assignment, Attempt, ExerciseRecord
 from ..teaching.assignments import practice_key_hidden
 from .labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS, STATUS_LABELS
@@ -181,6 +182,8 @@ def submit_attempt(attempt_id: int):
         return redirect(url_for("practice.chart", exercise_id=attempt.exercise_id, assignment=attempt.assignment_id))
     if outcome.already:
         flash("This attempt had already been submitted; here is its result.", "info")
+    else:
+        lti_passback.attempt_submitted(attempt)  # to the LMS gradebook when launched from one
     return redirect(url_for("practice.result", attempt_id=attempt.id))
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..access import STAFF, roles
 from ..extensions import db
+from ..lti import background as lti_passback
 from ..models import ExerciseRecord, User
 from ..models.exams import BlueprintRecord
 from .assignment_forms import OverrideForm
@@ -72,5 +73,6 @@ def override(assignment_id: int, user_id: int):
     except ValueError as err:
         form.form_errors.append(str(err))
         return _cell_page(assignment_id, user_id, form, 400)
+    lti_passback.assignment_score_changed(assignment, learner)  # to the LMS gradebook when linked
     flash(f"{learner.name}'s score on “{assignment.title}” is now {row.new_score:g} %.", "success")
     return redirect(url_for(".cell", assignment_id=assignment.id, user_id=learner.id))
