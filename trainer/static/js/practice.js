@@ -350,7 +350,7 @@
     form.addEventListener("submit", function (event) {
       if (!confirmed) {
         event.preventDefault();
-        closeAllCombos();
+        combos.forEach(function (c) { c.close(); });
         showConfirm();
         return;
       }
