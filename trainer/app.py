@@ -91,13 +91,16 @@ def configure_blueprints(app: Flask) -> None:
     from .lti.views import bp as lti_bp
     from .main.views import bp as main_bp
     from .practice.views import bp as practice_bp
+    from .school.views import bp as school_bp
     from .teaching import gradebook_views  # noqa: F401  (adds the gradebook's routes)
     from .teaching.analytics_views import bp as analytics_bp
     from .teaching.assignment_views import bp as assignments_bp
+    from .teaching.dispute_views import bp as disputes_bp
     from .teaching.views import bp as teaching_bp
 
     for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp, practice_bp, exams_bp, claims_bp,
-               teaching_bp, analytics_bp, assignments_bp, authoring_bp, office_bp, lti_bp):
+               teaching_bp, analytics_bp, assignments_bp, authoring_bp, office_bp, lti_bp, disputes_bp,
+               school_bp):
         app.register_blueprint(bp)
 
 

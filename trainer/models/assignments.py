@@ -57,7 +57,8 @@ class GradeOverride(Base):
     __tablename__ = "grade_override"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # NULL once the learner was deleted (the override stays in the audit log, anonymised)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     old_score: Mapped[float | None] = mapped_column(Float)  # the percent shown before this override
     new_score: Mapped[float] = mapped_column(Float)
     comment: Mapped[str] = mapped_column(Text)
