@@ -8,3 +8,4 @@ from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord  # noq
 from .teaching import Cohort, CohortMember  # noqa: F401
 from .assignments import Assignment, AssignmentDraw, GradeOverride  # noqa: F401
 from .authoring import RegradeLog  # noqa: F401
+from .billing import BillingAttempt  # noqa: F401
