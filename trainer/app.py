@@ -82,6 +82,7 @@ def configure_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .authoring.views import bp as authoring_bp
+    from .billing.views import bp as billing_bp
     from .claims.views import bp as claims_bp
     from .exams import authoring  # noqa: F401  (adds the blueprint editor's routes)
     from .exams.views import bp as exams_bp
@@ -95,7 +96,7 @@ def configure_blueprints(app: Flask) -> None:
     from .teaching.views import bp as teaching_bp
 
     for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp, practice_bp, exams_bp, claims_bp,
-               teaching_bp, analytics_bp, assignments_bp, authoring_bp):
+               teaching_bp, analytics_bp, assignments_bp, authoring_bp, billing_bp):
         app.register_blueprint(bp)
 
 

@@ -136,13 +136,15 @@ def front_problems(ex, data, key: dict) -> list[str]:
     _, result = adjudication_of(probe, data)
     if not result.ack.accepted:
         return [f"the claim would be rejected: {e['rule']}: {e['message']}" for e in result.ack.errors]
+    if key.get("covered") == "no":
+        return [] if all(d.denied for d in result.lines) else ["the member is not covered, yet the payer pays a line"]
     out = []
     for decision, line in zip(result.lines, key.get("lines") or []):
-        if decision.denied and key.get("covered") == "yes":
+        if decision.denied:
             out.append(f"line {decision.line} ({decision.code}) would be denied: {'; '.join(decision.why)}")
         elif "allowed" in line and decision.allowed != Decimal(line["allowed"]):
             out.append(f"line {decision.line}: the estimate allows {line['allowed']}, the payer {decision.allowed}")
-        elif "patient" in line and key["covered"] == "yes" and sum(
+        elif "patient" in line and sum(
                 (a.amount for a in decision.adjustments if a.group == "PR"), ZERO) != Decimal(line["patient"]):
             out.append(f"line {decision.line}: the estimate's patient share differs from the payer's")
     return out
