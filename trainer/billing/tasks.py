@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..claims.carc import describe
 from ..codes.tables import CodeSystem
 from ..edits.rules_codes import procedure_system
 from ..exercises.schema import Problem
@@ -68,6 +69,9 @@ def _code_problems(ex: BillingExercise, data) -> list[str]:
         system = procedure_system(code)
         if system is None or not data.exists(system, code):
             out.append(f"{code} is not a code of the loaded CPT/HCPCS code sets")
+    for item in ex.data.get("items") or []:
+        if item.get("carc") and describe("CARC", str(item["carc"])) is None:
+            out.append(f"CARC {item['carc']} is not in the official list")
     for dx in ex.data.get("diagnoses") or []:
         day = min(s["date"] for s in ex.data["services"])
         if not data.valid(CodeSystem.ICD10CM, str(dx).replace(".", "").upper(), day):
