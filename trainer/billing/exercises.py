@@ -35,6 +35,7 @@ TEXT, DATE, INT, BOOL = Field("str"), Field("date"), Field("int"), Field("bool")
 OPT_TEXT, OPT_DATE, OPT_INT, OPT_BOOL = (Field("str", required=False), Field("date", required=False),
                                          Field("int", required=False), Field("bool", required=False))
 MONEY = Field("str", pattern=MONEY_RE)
+MONEY_FIELDS = ("deductible_met", "out_of_pocket_met", "previous_balance", "payments_received", "amount")
 OPT_MONEY = Field("str", required=False, pattern=MONEY_RE)
 CODES = Field("list", required=False, item=Field("str"))
 SERVICE = Field("map", fields={
@@ -131,6 +132,9 @@ def parse_billing(raw: bytes, shown: str, stem: str) -> BillingExercise:
                                             f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
     problems: list[Problem] = []
     check(data, SCHEMA, node, shown, "", problems)
+    problems = [Problem(p.path, p.field, p.line, 'write amounts as quoted text with cents, e.g. "250.00"')
+                if p.field.rsplit(".", 1)[-1] in MONEY_FIELDS and p.message == "expected non-empty text" else p
+                for p in problems]
     if not problems:
         problems += _semantic_problems(data, shown, stem)
     if problems:
