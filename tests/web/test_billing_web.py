@@ -118,3 +118,17 @@ def test_unknown_exercise_is_404(app, make_user):
     client = app.test_client()
     login(client, make_user(Role.LEARNER).email)
     assert client.get("/billing/no-such-exercise").status_code == 404
+
+
+def test_cli_billing_validate_and_key(app, tmp_path):
+    from trainer.cli import main
+
+    runner = app.test_cli_runner()
+    good = runner.invoke(main, ["billing", "validate", "exercises/billing/statement"])
+    assert good.exit_code == 0 and "5 billing exercise(s) valid, 0 with problems" in good.output
+    bad = tmp_path / "bx-broken.yaml"
+    bad.write_text("id: bx-broken\ntitle: Broken\ntask: estimate\n")
+    result = runner.invoke(main, ["billing", "validate", str(bad)])
+    assert result.exit_code == 1 and "bx-broken.yaml" in result.output and "difficulty: is required" in result.output
+    key = runner.invoke(main, ["billing", "key", "bx-stmt-medicaid-prior-balance"])
+    assert key.exit_code == 0 and '"amount_due": "12.00"' in key.output
