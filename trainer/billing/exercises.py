@@ -7,7 +7,6 @@ file: each task module computes its key from the scenario (trainer.billing.tasks
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -219,7 +218,3 @@ def load_billing_tree(root: str | Path, paths=None) -> tuple[list[BillingExercis
         seen[ex.id] = ex.path
         found.append(ex)
     return found, problems
-
-
-def as_date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

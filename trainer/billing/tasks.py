@@ -17,7 +17,7 @@ from . import tasks_ar, tasks_denial, tasks_front, tasks_office
 from .era import era_view
 from .exercises import BillingExercise, load_billing_tree
 from .findings import Result
-from .scenario import adjudication_of, benefits_of, claim_of, lines_of, payer_of
+from .scenario import adjudication_of, benefits_of, lines_of, payer_of
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,6 @@ def exercise_problems(ex: BillingExercise, data) -> list[Problem]:
         try:
             key = compute_key(ex, data)
             found = KINDS[ex.task].problems(ex, data, key)
-            if ex.task in ("denial", "posting", "statement"):
-                claim_of(ex, data)
         except (ValueError, KeyError, IndexError) as err:
             found = [f"the key cannot be computed: {err}"]
     return [Problem(ex.path, "key", None, message) for message in found]

@@ -243,8 +243,8 @@ def load_tree(root: str | Path, paths: list[str | Path] | None = None) -> tuple[
     for p in [Path(x) for x in paths] if paths else [root]:
         # folders starting with "_" hold other content (exam questions, blueprints); billing/ holds the
         # billing exercises, a format of their own (trainer.billing.exercises)
-        files += sorted(f for f in p.rglob("*.yaml") if not any(part.startswith("_") or part in OTHER_FORMATS for part in
-                                                                  f.relative_to(p).parts[:-1])) if p.is_dir() else [p]
+        files += sorted(f for f in p.rglob("*.yaml") if not any(
+            part.startswith("_") or part in OTHER_FORMATS for part in f.relative_to(p).parts[:-1])) if p.is_dir() else [p]
     exercises, problems, seen = [], [], {}
     for f in files:
         try:
