@@ -83,6 +83,7 @@ def configure_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .authoring.views import bp as authoring_bp
     from .claims.office_views import bp as office_bp
+    from .billing.views import bp as billing_bp
     from .claims.views import bp as claims_bp
     from .exams import authoring  # noqa: F401  (adds the blueprint editor's routes)
     from .exams.views import bp as exams_bp
@@ -100,7 +101,7 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp, practice_bp, exams_bp, claims_bp,
                teaching_bp, analytics_bp, assignments_bp, authoring_bp, office_bp, lti_bp, disputes_bp,
-               school_bp):
+               school_bp, billing_bp):
         app.register_blueprint(bp)
 
 

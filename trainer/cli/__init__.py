@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .. import create_app
-from . import claims, codes, exams, lti, payer, practice
+from . import billing, claims, codes, exams, lti, payer, practice
 from .common import Progress, db
 
 
@@ -109,5 +109,5 @@ def import_file(kind: str, path: str):
 
 
 for command in (practice.check, practice.grade, practice.exercises, exams.questions, exams.exams, codes.codes,
-                claims.claims, payer.payer, lti.lti):
+                claims.claims, payer.payer, lti.lti, billing.billing):
     main.add_command(command)

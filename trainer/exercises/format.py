@@ -24,6 +24,7 @@ PAYERS = ("medicare", "commercial", "medicaid")
 DOC_TYPES = ("progress_note", "ed_record", "operative_report", "pathology", "radiology", "discharge_summary",
              "history_physical", "consult", "procedure_note", "lab", "anesthesia_record", "nursing_note",
              "medication_record", "other")
+OTHER_FORMATS = ("billing",)  # top-level folders of exercises/ in another format
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 TEXT, DATE, INT, BOOL = Field("str"), Field("date"), Field("int"), Field("bool")
@@ -240,9 +241,10 @@ def load_tree(root: str | Path, paths: list[str | Path] | None = None) -> tuple[
     root = Path(root)
     files: list[Path] = []
     for p in [Path(x) for x in paths] if paths else [root]:
-        # folders starting with "_" hold other content (exam questions, blueprints)
-        files += sorted(f for f in p.rglob("*.yaml") if not any(part.startswith("_") for part in
-                                                                  f.relative_to(p).parts[:-1])) if p.is_dir() else [p]
+        # folders starting with "_" hold other content (exam questions, blueprints); billing/ holds the
+        # billing exercises, a format of their own (trainer.billing.exercises)
+        files += sorted(f for f in p.rglob("*.yaml") if not any(
+            part.startswith("_") or part in OTHER_FORMATS for part in f.relative_to(p).parts[:-1])) if p.is_dir() else [p]
     exercises, problems, seen = [], [], {}
     for f in files:
         try:

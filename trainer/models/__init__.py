@@ -11,3 +11,4 @@ from .authoring import RegradeLog  # noqa: F401
 from .office import DenialWork, LedgerEntry, PatientAccount, PostingAttempt, SubmittedClaim  # noqa: F401
 from .lti import LtiAttempt, LtiContext, LtiPlatform, LtiResourceLink, LtiScore, LtiStoreEntry, LtiUserLink  # noqa: F401
 from .disputes import DeletionLog, Dispute  # noqa: F401
+from .billing import BillingAttempt  # noqa: F401

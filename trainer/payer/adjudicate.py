@@ -183,7 +183,7 @@ def adjudicate(claim: ProfessionalClaim, payer: PayerProfile, data, received: dt
             adjustments.append(Adjustment("CO", "45", charge - allowed))
             why.append(f"Charge {charge} is over the allowed amount {allowed}: the difference is a contractual "
                        f"write-off (CO-45), not billed to the patient.")
-        patient, state, copay_used, pr_why = _patient_share(line.code, allowed, state, copay_used)
+        patient, state, copay_used, pr_why = patient_share(line.code, allowed, state, copay_used)
         adjustments += patient
         why += pr_why
         paid = allowed - sum((a.amount for a in patient), ZERO)
@@ -203,9 +203,9 @@ def adjudicate(claim: ProfessionalClaim, payer: PayerProfile, data, received: dt
     return Adjudication(ack, payer, tuple(decisions), payment, remit, state)
 
 
-def _patient_share(code: str, allowed: Decimal, state: Benefits, copay_used: bool):
-    """The patient's part of one line: the office visit copay (once a claim), or deductible then
-    coinsurance, capped at the out-of-pocket maximum. Returns the PR adjustments, the benefits after,
+def patient_share(code: str, allowed: Decimal, state: Benefits, copay_used: bool):
+    """The patient's part of one line (the adjudication's, and the front desk's estimate): the office
+    visit copay (once a claim), or deductible then coinsurance, capped at the out-of-pocket maximum. Returns the PR adjustments, the benefits after,
     whether the copay is used, and the reasons."""
     out, why = [], []
     oop_left = None if state.out_of_pocket_max is None else max(ZERO, state.out_of_pocket_max - state.out_of_pocket_met)
