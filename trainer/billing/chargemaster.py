@@ -40,3 +40,8 @@ def unit_charge(code: str, modifiers: tuple[str, ...], data) -> Decimal:
 def practice_charge(code: str, modifiers: tuple[str, ...], units: int, data) -> Decimal:
     """The line charge: the unit charge times the units, in dollars and cents."""
     return (unit_charge(code, tuple(modifiers), data) * int(units)).quantize(Decimal("0.01"))
+
+
+def practice_charges(data):
+    """``charge(code, modifiers, units)`` for trainer.claims.practice.claim_from_key: the chargemaster."""
+    return lambda code, modifiers, units: practice_charge(code, tuple(modifiers), units, data)

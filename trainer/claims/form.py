@@ -121,9 +121,9 @@ def packet_for(variant: dict, reference: ProfessionalClaim) -> dict:
         "setting": variant["setting"],
         "diagnoses": reference.diagnoses,
         "services": [{"code": l.code, "modifiers": " ".join(l.modifiers), "units": l.units,
-                      "for": "".join(LETTERS[p - 1] for p in l.pointers)} for l in reference.lines],
+                      "for": "".join(LETTERS[p - 1] for p in l.pointers), "charge": l.charge,
+                      "unit_charge": l.charge / l.units if l.units else l.charge} for l in reference.lines],
         "billing": reference.billing,
         "rendering": reference.rendering,
-        "charge_per_unit": reference.lines[0].charge / reference.lines[0].units if reference.lines else Decimal("0"),
         "account_no": reference.claim_id,
     }

@@ -44,10 +44,19 @@ def person_from(patient: dict, member_id: str) -> Person:
                   address=Address("25 MAPLE AVENUE", "LAKESIDE", "OH", "44001"), member_id=member_id)
 
 
-def claim_from_key(exercise_id: str, variant: dict, key_answer: dict, n: int = 1) -> ProfessionalClaim:
-    """The reference claim of a professional exercise: its key on the demo practice's claim form."""
+def flat_charge(code: str, modifiers: tuple[str, ...], units: int) -> Decimal:
+    """The charge when no chargemaster is at hand (pure use): the flat practice amount per unit."""
+    return PRACTICE_CHARGE_PER_UNIT * int(units)
+
+
+def claim_from_key(exercise_id: str, variant: dict, key_answer: dict, n: int = 1,
+                   charge=flat_charge) -> ProfessionalClaim:
+    """The reference claim of a professional exercise: its key on the demo practice's claim form.
+    ``charge(code, modifiers, units)`` prices each line (the app passes the practice chargemaster,
+    trainer.billing.chargemaster; without one every unit is the flat practice amount)."""
     day = variant["date_of_service"]
-    lines = tuple(ServiceLine(from_date=day, code=normalise(p["code"]), charge=PRACTICE_CHARGE_PER_UNIT * int(p.get("units", 1)),
+    lines = tuple(ServiceLine(from_date=day, code=normalise(p["code"]),
+                              charge=charge(normalise(p["code"]), tuple(p.get("modifiers") or ()), int(p.get("units", 1))),
                               units=int(p.get("units", 1)), modifiers=tuple(p.get("modifiers") or ()),
                               pointers=tuple(p.get("dx_pointers") or (1,)))
                   for p in key_answer["procedures"])
@@ -102,8 +111,9 @@ def institutional_claim_from_key(exercise_id: str, variant: dict, key: dict, n: 
         submitted_on=discharged + dt.timedelta(days=3), facts=dict(variant.get("facts") or {}))
 
 
-def reference_claim(exercise_id: str, variant: dict, key_answer: dict, n: int = 1):
-    """An exercise's reference claim: a UB-04 (InstitutionalClaim) for an inpatient case, else a CMS-1500."""
+def reference_claim(exercise_id: str, variant: dict, key_answer: dict, n: int = 1, charge=flat_charge):
+    """An exercise's reference claim: a UB-04 (InstitutionalClaim) for an inpatient case, else a CMS-1500
+    priced with ``charge`` (see claim_from_key)."""
     if variant["kind"] == "inpatient":
         return institutional_claim_from_key(exercise_id, variant, variant["key"], n)
-    return claim_from_key(exercise_id, variant, key_answer, n)
+    return claim_from_key(exercise_id, variant, key_answer, n, charge)

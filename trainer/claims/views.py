@@ -26,6 +26,7 @@ from .office_forms import SendForm
 from ..practice.labels import SETTING_LABELS
 from ..practice.views import chart_documents
 from .practice import reference_claim
+from ..billing.chargemaster import practice_charges
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
@@ -41,7 +42,8 @@ def reference_for(record: ExerciseRecord, variant: int = 0):
     """The exercise variant and its reference claim: a UB-04 (InstitutionalClaim) for an inpatient stay."""
     exercise = exercise_of(record)
     data = exercise.variant(variant)
-    claim = reference_claim(record.id, data, exercise.key_answer(variant), zlib.crc32(record.id.encode()) % 99999)
+    claim = reference_claim(record.id, data, exercise.key_answer(variant), zlib.crc32(record.id.encode()) % 99999,
+                            charge=practice_charges(shared_edit_data(db.session)))
     return data, claim
 
 

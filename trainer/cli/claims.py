@@ -28,7 +28,12 @@ def _reference(exercise_id: str, variant: int):
         raise click.ClickException(f"no exercise {exercise_id!r} (see `trainer exercises list`)")
     if not 0 <= variant < ex.variant_count:
         raise click.ClickException(f"{exercise_id} has variants 0-{ex.variant_count - 1}")
-    return reference_claim(ex.id, ex.variant(variant), ex.key_answer(variant))
+    from ..billing.chargemaster import practice_charges
+    from ..edits.data import EditData
+
+    # priced with the practice chargemaster, as the claim pages do (the fee schedule is in the database)
+    return reference_claim(ex.id, ex.variant(variant), ex.key_answer(variant),
+                           charge=practice_charges(EditData(db().session)))
 
 
 @click.group()
@@ -52,6 +57,7 @@ def claims_check(path: str, as_json: bool):
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--exercise", help="Write this exercise's reference claim instead of a file's.")
 @click.option("--variant", default=0, show_default=True, type=int)
+@with_appcontext
 def claims_x12(path: str | None, exercise: str | None, variant: int):
     """Write a claim as an X12 5010 837P (CMS-1500) or 837I (UB-04) on standard output."""
     from ..claims.institutional import InstitutionalClaim
@@ -132,6 +138,7 @@ def claims_read(path: str, as_json: bool):
 @click.option("--exercise", required=True)
 @click.option("--variant", default=0, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True)
+@with_appcontext
 def claims_show(exercise: str, variant: int, as_json: bool):
     """An exercise's reference claim in the claim JSON shape."""
     from ..claims.jsonshape import claim_to_dict

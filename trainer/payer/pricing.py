@@ -33,6 +33,11 @@ class Price:
     multiple_procedure: str = ""
 
 
+def _rvu(value, places: int = 2) -> str:
+    """An RVU as the RVU file prints it (the file's floats carry binary noise: 0.7899999999999999)."""
+    return f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-places)).normalize():f}"
+
+
 def fee_schedule_amount(rvus: dict, facility: bool) -> Decimal:
     pe = rvus["pe_facility"] if facility else rvus["pe_non_facility"]
     total = Decimal(str(rvus["work"])) + Decimal(str(pe)) + Decimal(str(rvus["mp"]))
@@ -59,9 +64,10 @@ def price_line(code: str, modifiers: tuple[str, ...], units: int, charge: Decima
                       f"{payer.unlisted_percent:.0%} of the charge.",), status)
     base = fee_schedule_amount(rvus, facility)
     setting = "facility" if facility else "non-facility"
+    pe = rvus["pe_facility"] if facility else rvus["pe_non_facility"]
     steps = [f"{'Component ' + component + ' row' if component else 'Global row'}: "
-             f"(work {rvus['work']} + {setting} PE {rvus['pe_facility'] if facility else rvus['pe_non_facility']} "
-             f"+ MP {rvus['mp']}) x CF {rvus['conversion_factor']} = {base} (Medicare national, {rvus['release']})."]
+             f"(work {_rvu(rvus['work'])} + {setting} PE {_rvu(pe)} + MP {_rvu(rvus['mp'])}) "
+             f"x CF {_rvu(rvus['conversion_factor'], 4)} = {base} (Medicare national, {rvus['release']})."]
     amount = base
     if "50" in modifiers and rvus["bilateral"] == "1":
         amount = cents(amount * Decimal("1.5"))
