@@ -15,7 +15,8 @@ from trainer.db_base import Base
 from trainer.extensions import db
 from trainer.models import (
     Assignment, AssignmentDraw, Attempt, ClaimAttempt, CohortMember, DeletionLog, Dispute, ExamItem, ExamSitting,
-    GradeOverride, QuestionRecord, RegradeLog, Role, School, User,
+    BillingAttempt, DenialWork, GradeOverride, LedgerEntry, PatientAccount, PostingAttempt, QuestionRecord, RegradeLog,
+    Role, School, SubmittedClaim, User,
 )
 from trainer.school.learner_data import DEPENDENTS, USER_POLICY, user_columns
 from trainer.teaching.cohorts import create_cohort
@@ -67,7 +68,35 @@ def work_of(learner: User, teacher: User, assignment: Assignment, days_ago: int 
     }
     db.session.add_all(rows.values())
     db.session.commit()
-    return dict(rows, attempt=attempt, claim=claim, sitting=sitting, item=item)
+    office = office_rows(learner, claim, when)
+    return dict(rows, attempt=attempt, claim=claim, sitting=sitting, item=item, **office)
+
+
+def office_rows(learner: User, claim_attempt: ClaimAttempt, when: dt.datetime) -> dict:
+    """A billing exercise attempt and a billing-office sandbox: an account, a claim and its replacement
+    (pointing at each other), a ledger entry, a posting and a denial worked."""
+    billing = BillingAttempt(user_id=learner.id, exercise_id="bx-est-demo", task="estimate", checksum="c",
+                             answer={"copay": "30"}, score=4, max_score=5, findings=[])
+    account = PatientAccount(user_id=learner.id, payer_key="medicare", member_id=f"SIM{learner.id}",
+                             patient_name="Pat Sim", account_no=f"A{learner.id}")
+    db.session.add_all([billing, account])
+    db.session.flush()
+    first, second = (SubmittedClaim(user_id=learner.id, account_id=account.id, exercise_id=EX, claim={"n": n},
+                                    payer_key="medicare", received=when.date(), accepted=True,
+                                    payer_claim_number=f"PCN{learner.id}{n}", status="paid",
+                                    claim_attempt_id=claim_attempt.id if n == 1 else None) for n in (1, 2))
+    db.session.add_all([first, second])
+    db.session.flush()
+    first.replaced_by_id, second.replaces_id = second.id, first.id
+    db.session.add_all([
+        LedgerEntry(account_id=account.id, claim_id=first.id, line=1, service_date=when.date(), code="99213",
+                    kind="charge", amount=100, posted_on=when.date(), source_claim_id=second.id,
+                    created_by_id=learner.id),
+        PostingAttempt(user_id=learner.id, claim_id=first.id, answer={}, score=4, max_score=4, findings=[]),
+        DenialWork(user_id=learner.id, claim_id=first.id, line=1, action="corrected", right=True, expected=["corrected"],
+                   message="ok")])
+    db.session.commit()
+    return {"billing": billing, "office_claim": first, "office_replacement": second}
 
 
 @pytest.fixture()
@@ -132,7 +161,8 @@ def test_export_holds_the_learners_data_and_no_one_elses(app, setup):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     files = {name: archive.read(name).decode() for name in archive.namelist()}
     assert set(files) == {"README.txt", "profile.json", "cohorts.json", "practice_attempts.json",
-                          "claim_attempts.json", "exam_sittings.json", "assignments.json", "disputes.json"}
+                          "claim_attempts.json", "exam_sittings.json", "assignments.json", "disputes.json",
+                          "billing_attempts.json", "billing_office.json"}
     data = {name: json.loads(text) for name, text in files.items() if name.endswith(".json")}
     assert data["profile.json"]["email"] == ana.email
     assert [c["cohort_id"] for c in data["cohorts.json"]] == [setup["cohort"].id]
@@ -140,6 +170,10 @@ def test_export_holds_the_learners_data_and_no_one_elses(app, setup):
     assert data["practice_attempts.json"][0]["answer"] == mine["attempt"].answer
     assert data["practice_attempts.json"][0]["regrades"][0]["new_score"] == 5.0
     assert [c["id"] for c in data["claim_attempts.json"]] == [mine["claim"].id]
+    assert [b["id"] for b in data["billing_attempts.json"]] == [mine["billing"].id]
+    assert [c["id"] for c in data["billing_office.json"]["claims"]] == [mine["office_claim"].id,
+                                                                         mine["office_replacement"].id]
+    assert len(data["billing_office.json"]["ledger"]) == 1 and len(data["billing_office.json"]["postings"]) == 1
     assert [s["id"] for s in data["exam_sittings.json"]] == [mine["sitting"].id]
     assert data["exam_sittings.json"][0]["items"][0]["choice"] == "A"
     knees = next(a for a in data["assignments.json"] if a["assignment_id"] == setup["assignment"].id)

@@ -12,6 +12,7 @@ counts only: no name, email or id of the learner.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import io
 import json
 import zipfile
@@ -23,7 +24,8 @@ from ..access import can
 from ..db_base import Base
 from ..models import (
     Assignment, AssignmentDraw, Attempt, ClaimAttempt, Cohort, CohortMember, DeletionLog, Dispute, ExamSitting,
-    GradeOverride, RegradeLog, Role, User,
+    GradeOverride, RegradeLog, Role, User, BillingAttempt, DenialWork, LedgerEntry, PatientAccount, PostingAttempt,
+    SubmittedClaim,
 )
 
 DELETE, NULL, REFUSE = "delete", "set null", "refuse"
@@ -41,6 +43,14 @@ USER_POLICY = {
     ("exercise", "author_id"): NULL,
     ("exam_blueprint", "created_by"): NULL,
     ("deletion_log", "by_id"): NULL,
+    ("billing_attempt", "user_id"): DELETE,       # their billing exercises
+    ("office_account", "user_id"): DELETE,        # their billing-office sandbox: accounts,
+    ("office_claim", "user_id"): DELETE,          # claims sent, with their remittances,
+    ("office_posting", "user_id"): DELETE,        # postings,
+    ("office_denial_work", "user_id"): DELETE,    # denials worked
+    ("office_ledger", "created_by_id"): DELETE,   # and ledger entries (all in their own sandbox)
+    ("lti_user_link", "user_id"): DELETE,         # the link to their LMS account
+    ("lti_score", "user_id"): DELETE,             # scores waiting to go to the LMS
     ("assignment", "created_by"): REFUSE,         # staff only: a learner never has these
     ("grade_override", "by_id"): REFUSE,
 }
@@ -50,6 +60,16 @@ DEPENDENTS = {
     ("dispute", "attempt_id"): DELETE,
     ("exam_item", "sitting_id"): DELETE,
     ("dispute", "exam_item_id"): DELETE,
+    ("lti_attempt", "attempt_id"): DELETE,        # which LMS link an attempt came from
+    ("office_claim", "claim_attempt_id"): DELETE,
+    ("office_claim", "account_id"): DELETE,
+    ("office_claim", "replaces_id"): NULL,        # a replacement chain within the rows being deleted
+    ("office_claim", "replaced_by_id"): NULL,
+    ("office_ledger", "account_id"): DELETE,
+    ("office_ledger", "claim_id"): DELETE,
+    ("office_ledger", "source_claim_id"): DELETE,
+    ("office_posting", "claim_id"): DELETE,
+    ("office_denial_work", "claim_id"): DELETE,
 }
 
 
@@ -60,6 +80,8 @@ class DeletionError(ValueError):
 def _json(value):
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # money: as text, exactly
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
@@ -105,11 +127,31 @@ def export_data(session: Session, learner: User) -> dict[str, object]:
                               "open_at": a.open_at, "due_at": a.due_at, "drawn_for_you": draws.get(a.id),
                               "overrides": overrides.pop(a.id, [])} for a in assignments]
                             + [{"assignment_id": aid, "overrides": rows} for aid, rows in overrides.items()],
+        "billing_attempts.json": [_row(b, "user_id") for b in session.execute(
+            select(BillingAttempt).where(BillingAttempt.user_id == uid).order_by(BillingAttempt.id)).scalars()],
+        "billing_office.json": _office(session, uid),
         "disputes.json": [dict(_row(d, "learner_id", "resolved_by_id", "learner_seen_at", "school_id"),
                                resolved_by="instructor" if d.resolved_by_id else None)
                           for d in session.execute(select(Dispute).where(Dispute.learner_id == uid)
                                                    .order_by(Dispute.id)).scalars()],
     }
+
+
+def _office(session: Session, uid: int) -> dict:
+    """Their billing-office sandbox: accounts with ledger entries, claims sent with their remittances,
+    postings and denials worked."""
+    accounts = session.execute(select(PatientAccount).where(PatientAccount.user_id == uid)
+                               .order_by(PatientAccount.id)).scalars().all()
+    ledger = session.execute(select(LedgerEntry).where(LedgerEntry.account_id.in_([a.id for a in accounts]))
+                             .order_by(LedgerEntry.id)).scalars().all() if accounts else []
+
+    def rows(model, *skip):
+        return [_row(r, "user_id", *skip) for r in session.execute(
+            select(model).where(model.user_id == uid).order_by(model.id)).scalars()]
+
+    return {"accounts": [_row(a, "user_id") for a in accounts],
+            "ledger": [_row(e, "created_by_id") for e in ledger],
+            "claims": rows(SubmittedClaim), "postings": rows(PostingAttempt), "denials_worked": rows(DenialWork)}
 
 
 README = """Everything Coding Trainer holds about one learner, exported {at}.
@@ -120,6 +162,9 @@ practice_attempts.json  every coding attempt: the answer, score, the graded resu
 claim_attempts.json     every claim form submitted: the boxes, the claim, the result
 exam_sittings.json      every exam or practice set, with each question's answer and time
 assignments.json        the assignments of their cohorts: exercises drawn for them, score overrides
+billing_attempts.json   every billing exercise: the answer, score and findings
+billing_office.json     the billing-office sandbox: accounts and ledger, claims sent and their
+                        remittances, postings, denials worked
 disputes.json           the keys they disputed, and the answers
 Other people appear only as a role ("instructor"), never by name.
 """
@@ -158,6 +203,9 @@ def _remove(session: Session, table: Table, ids: list, counts: dict) -> None:
         action = DEPENDENTS.get((child.name, column))
         if action is None:
             raise DeletionError(f"no deletion policy for {child.name}.{column}")
+        if action == NULL:
+            session.execute(update(child).where(child.c[column].in_(ids)).values({column: None}))
+            continue
         child_ids = list(session.execute(select(child.c.id).where(child.c[column].in_(ids))).scalars())
         _remove(session, child, child_ids, counts)
     session.execute(delete(table).where(table.c.id.in_(ids)))
