@@ -1,4 +1,5 @@
-"""Claims validated per second with the full NCCI PTP and MUE tables; 837P and 835 written + read per second.
+"""Claims validated and adjudicated per second with the full NCCI PTP and MUE tables; 837P and 835
+written + read per second.
 
     .venv/bin/python benchmarks/claims.py [--claims 5000] [--data ../shared/data]
 
@@ -31,6 +32,8 @@ from trainer.claims.rules import check_claim  # noqa: E402
 from trainer.claims.x12_837p import read_837p, write_837p  # noqa: E402
 from trainer.edits.data import EditData  # noqa: E402
 from trainer.exercises import load_tree  # noqa: E402
+from trainer.payer.adjudicate import adjudicate  # noqa: E402
+from trainer.payer.profiles import profile  # noqa: E402
 
 
 def remittance(claims) -> Remittance:
@@ -72,6 +75,12 @@ def main() -> None:
             for claim in sample:
                 check_claim(claim, memo_data if shared else EditData(session))
             print(f"claims validated, {label}: {len(sample) / (time.perf_counter() - t0):,.0f}/s   (target >= 2,000/s)")
+        # the simulated payer: front end, edits, pricing from the RVU file, patient share, then the 835
+        memo_data = EditData(session)
+        t0 = time.perf_counter()
+        for claim in work:
+            adjudicate(claim, profile(claim.payer.kind), memo_data)
+        print(f"claims adjudicated by the simulated payer (warm): {len(work) / (time.perf_counter() - t0):,.0f}/s")
     t0 = time.perf_counter()
     for claim in work:
         read_837p(write_837p(claim))
