@@ -119,7 +119,7 @@ def start_practice(session: Session, user: User, record: BlueprintRecord, sectio
 
 
 def _create(session, user, record, bp, mode, counts, pretest, rng, now, assignment_id=None) -> ExamSitting:
-    pool = pool_sections(session, record.pool)
+    pool = pool_sections(session, record.pool, user.school_id)
     drawn = draw(counts, pool, _recently_seen(session, user), pretest, rng)
     if not drawn.items:
         raise ExamError("the question bank has no items for this selection yet")
