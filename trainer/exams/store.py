@@ -33,7 +33,7 @@ class BankReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _fields(q: Question) -> dict:
+def question_fields(q: Question) -> dict:
     return {"exams": list(q.exams), "sections": {e: q.section_for(e) for e in q.exams}, "stem": q.stem,
             "options": dict(q.options), "answer": q.answer, "rationale": q.rationale,
             "code_set_year": q.code_set_year, "tags": list(q.tags), "path": q.path}
@@ -68,7 +68,7 @@ def import_bank(session: Session, questions_dir: str | Path, blueprints_dir: str
     for q in questions:
         if q.id in bad:
             continue
-        fields = _fields(q)
+        fields = question_fields(q)
         checksum = _checksum(fields)
         row = existing.get(q.id)
         if row is None:
