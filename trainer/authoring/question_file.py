@@ -67,9 +67,10 @@ def from_source(text: str) -> dict:
 _PLAIN = {"id", "topic", "stem", "rationale", "answer", "code_set_year", "date_of_service"}
 
 
-def form_field(field: str, exams: list[str]) -> str:
+def form_field(field: str, exams: list[str], message: str = "") -> str:
     """The editor field a problem belongs to ("" for the question as a whole). ``exams``: the exams
-    the question is tagged for, in file order (its ``section`` is the first one's)."""
+    the question is tagged for, in file order (its ``section`` is the first one's); the section
+    check names ``section`` for any exam whose section is the same, and says which in ``message``."""
     m = re.match(r"^items\[\d+\]\.?(.*)$", field)
     rest = m.group(1) if m else field.partition(".")[2] if "." in field else field
     head, _, tail = rest.partition(".")
@@ -80,6 +81,9 @@ def form_field(field: str, exams: list[str]) -> str:
         return f"option_{tail.lower()}" if tail in LETTERS else "option_a"
     if head == "exams":
         return "exam_cpc"
+    named = re.search(r"is not a section of (\w+)", message)
+    if head in ("section", "sections") and named and named.group(1) in EXAMS:
+        return f"section_{named.group(1)}"
     if head == "section":
         return f"section_{exams[0]}" if exams else "exam_cpc"
     if head == "sections":

@@ -76,7 +76,7 @@ def _attach(form, problems, exams: list[str]) -> list[str]:
     """Put each problem next to the field it concerns; return those that belong to no field."""
     loose = []
     for p in problems:
-        name = form_field(p.field, exams)
+        name = form_field(p.field, exams, p.message)
         if name and name in form:
             form[name].errors = [*form[name].errors, p.message]
         else:
@@ -114,7 +114,7 @@ def _editor(form, record: QuestionRecord | None):
         else:
             checked = service.check_source(db.session, text)
         general += _attach(form, checked.problems, [e for e in EXAMS if data.get(f"exam_{e}")])
-        status = 200 if checked.publishable and not early else 422
+        status = 200 if checked.publishable and not early and not general else 422
     return _render(form, record, checked, general, previews, status)
 
 
