@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-import pytest
 from sqlalchemy import select
 
 from trainer.cli_paths import BLUEPRINTS_DIR, QUESTIONS_DIR
