@@ -81,6 +81,7 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .authoring.question_views import bp as question_authoring_bp
     from .authoring.views import bp as authoring_bp
     from .claims.office_views import bp as office_bp
     from .billing.views import bp as billing_bp
@@ -101,7 +102,7 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, lookup_bp, api_bp, practice_bp, exams_bp, claims_bp,
                teaching_bp, analytics_bp, assignments_bp, authoring_bp, office_bp, lti_bp, disputes_bp,
-               school_bp, billing_bp):
+               school_bp, billing_bp, question_authoring_bp):
         app.register_blueprint(bp)
 
 

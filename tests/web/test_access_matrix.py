@@ -24,7 +24,7 @@ def sample_url(app, rule, target_user_id: int, attempt_id: int, sitting_id: int)
     values = {}
     for arg in rule.arguments:
         values[arg] = {"system": "icd10cm", "code": "E11.9", "user_id": target_user_id,
-                       "exercise_id": "fx-knee-injection", "attempt_id": attempt_id, "blueprint_id": "cpc",
+                       "exercise_id": "fx-knee-injection", "question_id": "q-bundled", "attempt_id": attempt_id, "blueprint_id": "cpc",
                        "sitting_id": sitting_id, "position": 1, "pool": "cpc", "cohort_id": 1,
                        "assignment_id": 1, "claim_id": 1, "account_id": 1, "platform_id": 1, "dispute_id": 1}[arg]
     with app.test_request_context():

@@ -9,8 +9,6 @@ submitted attempts (trainer.exercises.regrade).
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -28,10 +26,10 @@ from ..exercises.store import exercise_of
 from ..exercises.validate import engine_problems, key_findings
 from ..models import ExerciseRecord, School, User
 from ..practice.labels import AREA_LABELS
+from . import files
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # one upload, zipped or not
-MAX_FILE_BYTES = 256 * 1024  # one exercise file
-MAX_FILES = 200  # files in one zip
+MAX_UPLOAD_BYTES, MAX_FILE_BYTES, MAX_FILES = files.MAX_UPLOAD_BYTES, files.MAX_FILE_BYTES, files.MAX_FILES
+UploadError, Upload = files.UploadError, files.Upload
 ID_COLUMN = 64  # ExerciseRecord.id
 
 
@@ -157,52 +155,13 @@ def save(session: Session, school: School, user: User, text: str, stem: str, are
 
 # ── Import and export ─────────────────────────────────────────────────────────────────────────
 
-class UploadError(ValueError):
-    """The upload as a whole cannot be read (not a zip or YAML, too large, too many files)."""
-
-
-@dataclass
-class Upload:
-    name: str  # as shown in the error list
-    stem: str
-    area: str
-    raw: bytes
-    error: str = ""  # a reason this file cannot even be read
-
-
 def read_upload(filename: str, raw: bytes, default_area: str) -> list[Upload]:
     """One YAML file, or a zip of them (``<area>/<id>.yaml`` as exported; a file outside a known
     area folder goes to ``default_area``)."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"the upload is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    name = PurePosixPath(filename or "upload")
-    if name.suffix.lower() in (".yaml", ".yml"):
-        return [Upload(name.name, name.stem, default_area, raw)]
-    if name.suffix.lower() != ".zip":
-        raise UploadError("upload one exercise file (.yaml) or a zip of them (.zip)")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        members = [m for m in archive.infolist() if not m.is_dir()
-                   and not any(part.startswith((".", "__MACOSX")) for part in PurePosixPath(m.filename).parts)]
-    except (zipfile.BadZipFile, ValueError) as err:
-        raise UploadError(f"not a readable zip file ({err})") from None
-    files = [m for m in members if PurePosixPath(m.filename).suffix.lower() in (".yaml", ".yml")]
-    if not files:
-        raise UploadError("the zip holds no .yaml files")
-    if len(files) > MAX_FILES:
-        raise UploadError(f"the zip holds {len(files)} files; at most {MAX_FILES} at a time")
-    if sum(m.file_size for m in files) > MAX_UPLOAD_BYTES * 4:
-        raise UploadError("the zip expands to too much data")
-    out = []
-    for m in files:
-        path = PurePosixPath(m.filename)
-        if m.file_size > MAX_FILE_BYTES:
-            out.append(Upload(m.filename, path.stem, default_area, b"", f"larger than {MAX_FILE_BYTES // 1024} KB"))
-            continue
-        folder = path.parts[-2] if len(path.parts) > 1 else ""
-        out.append(Upload(m.filename, path.stem, folder if folder in AREA_LABELS else default_area,
-                          archive.read(m)))
-    return out
+    uploads = files.read_upload(filename, raw, "exercise", MAX_FILES)
+    for up in uploads:
+        up.area = up.folder if up.folder in AREA_LABELS else default_area
+    return uploads
 
 
 @dataclass
@@ -264,8 +223,4 @@ def export_name(record: ExerciseRecord) -> str:
 
 def export_zip(records: list[ExerciseRecord]) -> bytes:
     """The files as they were written, at ``<area>/<id>.yaml`` (the layout of exercises/)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for r in records:
-            archive.writestr(r.path, r.source)
-    return buffer.getvalue()
+    return files.export_zip([(r.path, r.source) for r in records])

@@ -46,7 +46,7 @@ def words(text: str | None) -> list[str]:
     return [s for s in re.split(r"[\s,;]+", text or "") if s]
 
 
-def _date(text: str | None):
+def date_or_text(text: str | None):
     text = (text or "").strip()
     try:
         return dt.date.fromisoformat(text)
@@ -105,9 +105,9 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
                   "kind": form.get("kind") or "coding",
                   "tags": {k: lines(form.get(f"tags_{k}")) for k in TAG_KEYS},
                   "difficulty": _int(form.get("difficulty")), "setting": form.get("setting"),
-                  "date_of_service": _date(form.get("date_of_service"))}
+                  "date_of_service": date_or_text(form.get("date_of_service"))}
     if (form.get("discharge_date") or "").strip():
-        data["discharge_date"] = _date(form.get("discharge_date"))
+        data["discharge_date"] = date_or_text(form.get("discharge_date"))
     admission = {k: (form.get(f) or "").strip() for k, f in ADMISSION_FIELDS.items()}
     admission = {k: v for k, v in admission.items() if v}
     if form.get("via_ed"):
@@ -116,7 +116,7 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
         data["admission"] = {k: admission[k] for k in ADMISSION_ORDER if k in admission}
     data["payer"] = form.get("payer")
     data["patient"] = {"name": (form.get("patient_name") or "").strip(), "sex": form.get("patient_sex"),
-                       "birth_date": _date(form.get("patient_birth_date"))}
+                       "birth_date": date_or_text(form.get("patient_birth_date"))}
     data["documents"] = [{"type": d.get("type"), "title": (d.get("title") or "").strip(),
                           "body": (d.get("body") or "").replace("\r\n", "\n").strip()}
                          for d in form.get("documents") or [] if (d.get("title") or d.get("body") or "").strip()]
@@ -129,7 +129,7 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
                   for r in form.get("procedures") or [] if _filled(r)]
     if procedures:
         key["procedures"] = procedures
-    pcs = [_code_row(r, {"date": _date(r.get("date")) if (r.get("date") or "").strip() else None})
+    pcs = [_code_row(r, {"date": date_or_text(r.get("date")) if (r.get("date") or "").strip() else None})
            for r in form.get("pcs") or [] if _filled(r)]
     if pcs:
         key["pcs_procedures"] = pcs
@@ -144,7 +144,7 @@ def to_source(form: dict) -> tuple[str, dict[str, list[str]]]:
     return dump(data), errors
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
     if value is None:
         return ""
     return value.isoformat() if isinstance(value, dt.date) else str(value)
@@ -157,26 +157,26 @@ def from_data(data: dict, area: str) -> dict:
     patient = data.get("patient") or {}
 
     def row(item: dict, **extra) -> dict:
-        return {"code": _text(item.get("code")), "rationale": _text(item.get("rationale")),
+        return {"code": text_of(item.get("code")), "rationale": text_of(item.get("rationale")),
                 "alternatives": " ".join(item.get("alternatives") or []), "optional": bool(item.get("optional")),
                 **extra}
 
     return {
         "id": data.get("id", ""), "title": data.get("title", ""), "kind": data.get("kind", "coding"), "area": area,
-        "setting": data.get("setting", ""), "difficulty": _text(data.get("difficulty")),
-        "date_of_service": _text(data.get("date_of_service")), "discharge_date": _text(data.get("discharge_date")),
+        "setting": data.get("setting", ""), "difficulty": text_of(data.get("difficulty")),
+        "date_of_service": text_of(data.get("date_of_service")), "discharge_date": text_of(data.get("discharge_date")),
         "payer": data.get("payer", ""), "patient_name": patient.get("name", ""), "patient_sex": patient.get("sex", ""),
-        "patient_birth_date": _text(patient.get("birth_date")),
+        "patient_birth_date": text_of(patient.get("birth_date")),
         **{f"tags_{k}": "\n".join(map(str, tags.get(k) or [])) for k in TAG_KEYS},
         "documents": [{"type": d.get("type", ""), "title": d.get("title", ""), "body": d.get("body", "")}
                       for d in data.get("documents") or []],
-        "diagnoses": [row(d, poa=_text(d.get("poa"))) for d in key.get("diagnoses") or []],
-        "procedures": [row(p, modifiers=" ".join(map(str, p.get("modifiers") or [])), units=_text(p.get("units", 1)),
+        "diagnoses": [row(d, poa=text_of(d.get("poa"))) for d in key.get("diagnoses") or []],
+        "procedures": [row(p, modifiers=" ".join(map(str, p.get("modifiers") or [])), units=text_of(p.get("units", 1)),
                            dx_pointers=" ".join(LETTERS[x - 1] if isinstance(x, int) and 1 <= x <= 12 else str(x)
                                                 for x in p.get("dx_pointers") or []))
                        for p in key.get("procedures") or []],
-        "pcs": [row(p, date=_text(p.get("date"))) for p in key.get("pcs_procedures") or []],
-        **{f: _text((data.get("admission") or {}).get(k)) for k, f in ADMISSION_FIELDS.items()},
+        "pcs": [row(p, date=text_of(p.get("date"))) for p in key.get("pcs_procedures") or []],
+        **{f: text_of((data.get("admission") or {}).get(k)) for k, f in ADMISSION_FIELDS.items()},
         "via_ed": bool((data.get("admission") or {}).get("via_ed")),
         "facts": dump(data["facts"]) if data.get("facts") else "",
         "references": "\n".join(map(str, data.get("references") or [])),

@@ -42,7 +42,7 @@ def blueprints():
 
 def _edit(record: BlueprintRecord | None, pool: str):
     base = _base(pool)
-    available = pool_sections(db.session, pool)
+    available = pool_sections(db.session, pool, current_user.school_id)
     data = record.data if record else None
     form = blueprint_form(base, available, data=None if request.method == "POST" or not data else {
         "name": data["name"], "minutes": data["minutes"], "notice_minutes": data.get("time_notice_minutes", 0),

@@ -71,31 +71,47 @@ def load_questions(root: str | Path, paths=None) -> tuple[list[Question], list[P
         shown = str(f.relative_to(root)) if f.is_relative_to(root) else str(f)
         try:
             text = f.read_text(encoding="utf-8")
-            node, data = yaml.compose(text), yaml.safe_load(text)
-        except (UnicodeDecodeError, yaml.YAMLError) as err:
-            mark = getattr(err, "problem_mark", None)
-            problems.append(Problem(shown, "(file)", mark.line + 1 if mark else None, f"not readable YAML: {err}"))
+        except UnicodeDecodeError as err:
+            problems.append(Problem(shown, "(file)", None, f"not readable YAML: {err}"))
             continue
-        found: list[Problem] = []
-        check(data, FILE, node, shown, "", found)
-        if found:
-            problems += found
-            continue
-        items_node = _node_for(node, "items")
-        for i, item in enumerate(data["items"]):
-            line = items_node.value[i].start_mark.line + 1 if items_node is not None else None
-            if item["id"] in seen:
-                problems.append(Problem(shown, f"items[{i}].id", line, f"duplicate id, also in {seen[item['id']]}"))
-                continue
-            if len(set(item["options"].values())) < 4:
-                problems.append(Problem(shown, f"items[{i}].options", line, "the four options must differ"))
-                continue
-            seen[item["id"]] = shown
-            out.append(Question(item["id"], tuple(item["exams"]), item["section"], item["stem"], item["options"],
-                                item["answer"], item["rationale"], item["code_set_year"], shown,
-                                item.get("date_of_service"), tuple(sorted((item.get("sections") or {}).items())),
-                                tuple(item.get("tags") or ())))
+        parsed, found = parse_questions(text, shown, seen)
+        problems += found
+        bad = {p.field.split(".")[0] for p in found}
+        out += [q for i, q in enumerate(parsed) if f"items[{i}]" not in bad]
     return out, problems
+
+
+def parse_questions(text: str, shown: str, seen: dict | None = None) -> tuple[list[Question], list[Problem]]:
+    """One question file's items, and its problems (the checks ``trainer questions validate`` runs on
+    a file, without the code-set and blueprint checks). An item with a problem of its own (duplicate
+    id, options that do not differ) is still returned, at its index, and named by ``items[i]`` in
+    the problems; the bank leaves it out, the editor may keep it as a draft. ``seen`` (id -> file)
+    carries ids across the files of one bank."""
+    seen = {} if seen is None else seen
+    try:
+        node, data = yaml.compose(text), yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return [], [Problem(shown, "(file)", mark.line + 1 if mark else None, f"not readable YAML: {err}")]
+    found: list[Problem] = []
+    check(data, FILE, node, shown, "", found)
+    if found:
+        return [], found
+    out = []
+    items_node = _node_for(node, "items")
+    for i, item in enumerate(data["items"]):
+        line = items_node.value[i].start_mark.line + 1 if items_node is not None else None
+        if item["id"] in seen:
+            found.append(Problem(shown, f"items[{i}].id", line, f"duplicate id, also in {seen[item['id']]}"))
+        elif len(set(item["options"].values())) < 4:
+            found.append(Problem(shown, f"items[{i}].options", line, "the four options must differ"))
+        else:
+            seen[item["id"]] = shown
+        out.append(Question(item["id"], tuple(item["exams"]), item["section"], item["stem"], item["options"],
+                            item["answer"], item["rationale"], item["code_set_year"], shown,
+                            item.get("date_of_service"), tuple(sorted((item.get("sections") or {}).items())),
+                            tuple(item.get("tags") or ())))
+    return out, found
 
 
 def codes_in(text: str) -> list[tuple[str, str]]:

@@ -119,7 +119,7 @@ def start_practice(session: Session, user: User, record: BlueprintRecord, sectio
 
 
 def _create(session, user, record, bp, mode, counts, pretest, rng, now, assignment_id=None) -> ExamSitting:
-    pool = pool_sections(session, record.pool)
+    pool = pool_sections(session, record.pool, user.school_id)
     drawn = draw(counts, pool, _recently_seen(session, user), pretest, rng)
     if not drawn.items:
         raise ExamError("the question bank has no items for this selection yet")
@@ -216,7 +216,7 @@ def check_practice(session: Session, user: User, sitting: ExamSitting, position:
     return saved.item
 
 
-def _grade(session: Session, sitting: ExamSitting) -> None:
+def grade_sitting(session: Session, sitting: ExamSitting) -> None:
     items = session.execute(select(ExamItem, QuestionRecord.answer).join(QuestionRecord)
                             .where(ExamItem.sitting_id == sitting.id).order_by(ExamItem.position)).all()
     result = score(sitting.blueprint, [(i.section, i.scored, i.choice == key) for i, key in items])
@@ -242,7 +242,7 @@ def submit(session: Session, user: User | None, sitting: ExamSitting, now: dt.da
         session.refresh(sitting)
         return False
     session.refresh(sitting)
-    _grade(session, sitting)
+    grade_sitting(session, sitting)
     session.commit()
     return True
 

@@ -2,7 +2,8 @@
 
 Like the exercises: a changed item is updated in place (sittings keep pointing at it), an item that
 fails validation is rejected and its previous version stays, an item no longer in the files is
-withdrawn (never deleted: past sittings still show it).
+withdrawn (never deleted: past sittings still show it). A school's own items (``owner_school_id``)
+are never touched here: they come and go through the question editor (trainer.authoring).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from ..exercises.schema import Problem
@@ -32,7 +33,7 @@ class BankReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _fields(q: Question) -> dict:
+def question_fields(q: Question) -> dict:
     return {"exams": list(q.exams), "sections": {e: q.section_for(e) for e in q.exams}, "stem": q.stem,
             "options": dict(q.options), "answer": q.answer, "rationale": q.rationale,
             "code_set_year": q.code_set_year, "tags": list(q.tags), "path": q.path}
@@ -62,11 +63,12 @@ def import_bank(session: Session, questions_dir: str | Path, blueprints_dir: str
     report.problems += found
     bad = {p.field.split(".")[0] for p in found}
     bad_paths = {p.path for p in found if p.field.startswith(("items", "(file)"))}
-    existing = {r.id: r for r in session.execute(select(QuestionRecord)).scalars()}
+    existing = {r.id: r for r in session.execute(select(QuestionRecord).where(
+        QuestionRecord.owner_school_id.is_(None))).scalars()}
     for q in questions:
         if q.id in bad:
             continue
-        fields = _fields(q)
+        fields = question_fields(q)
         checksum = _checksum(fields)
         row = existing.get(q.id)
         if row is None:
@@ -86,32 +88,45 @@ def import_bank(session: Session, questions_dir: str | Path, blueprints_dir: str
             row.active = False
             report.withdrawn += 1
     session.commit()
-    _pools.clear()  # this process draws from the new bank at once
+    forget_pools()  # this process draws from the new bank at once
     return report
 
 
 POOL_TTL_SECONDS = 30.0
-_pools: dict[tuple[str, str], tuple[float, dict[str, list[str]]]] = {}
+_pools: dict[tuple[str, str, int | None], tuple[float, dict[str, list[str]]]] = {}
 
 
-def pool_sections(session: Session, pool: str) -> dict[str, list[str]]:
-    """Active question ids of one exam's pool, by section (kept for a few seconds per process: every
-    exam start and the exams page need it, and the bank only changes at import)."""
+def forget_pools() -> None:
+    """Drop this process's cached pools (after the bank or a school's questions changed)."""
+    _pools.clear()
+
+
+def visible_to(school_id: int | None):
+    """The questions a school's people may draw: bundled ones and the school's published own."""
+    mine = QuestionRecord.owner_school_id == school_id if school_id is not None else false()
+    return QuestionRecord.active.is_(True) & QuestionRecord.draft.is_(False) & (
+        QuestionRecord.owner_school_id.is_(None) | mine)
+
+
+def pool_sections(session: Session, pool: str, school_id: int | None) -> dict[str, list[str]]:
+    """Question ids of one exam's pool that ``school_id``'s people may draw, by section (kept for a
+    few seconds per process and school: every exam start and the exams page need it, and the bank
+    only changes at import or in the question editor)."""
     if pool not in EXAMS:
         raise ValueError(f"unknown question pool {pool!r}")
-    key = (str(session.get_bind().url), pool)
+    key = (str(session.get_bind().url), pool, school_id)
     hit = _pools.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    out = _load_pool(session, pool)
+    out = _load_pool(session, pool, school_id)
     _pools[key] = (time.monotonic() + POOL_TTL_SECONDS, out)
     return out
 
 
-def _load_pool(session: Session, pool: str) -> dict[str, list[str]]:
+def _load_pool(session: Session, pool: str, school_id: int | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for qid, sections in session.execute(select(QuestionRecord.id, QuestionRecord.sections)
-                                         .where(QuestionRecord.active.is_(True))):
+                                         .where(visible_to(school_id))):
         if pool in sections:
             out.setdefault(sections[pool], []).append(qid)
     for ids in out.values():

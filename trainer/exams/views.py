@@ -50,7 +50,7 @@ def index():
                                   .order_by(ExamSitting.id.desc()).limit(50)).scalars().all()
     for s in sittings:
         finalize_if_due(db.session, s)
-    pools = {pool: pool_sections(db.session, pool) for pool in {b.pool for b in blueprints}}
+    pools = {pool: pool_sections(db.session, pool, current_user.school_id) for pool in {b.pool for b in blueprints}}
     short = {}
     for b in blueprints:
         need = section_counts(b.data)

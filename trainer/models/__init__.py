@@ -4,7 +4,7 @@ from ..codes.tables import (  # noqa: F401
 )
 from .accounts import Role, School, User  # noqa: F401
 from .practice import Attempt, ClaimAttempt, ExerciseRecord  # noqa: F401
-from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord  # noqa: F401
+from .exams import BlueprintRecord, ExamItem, ExamSitting, QuestionRecord, QuestionRescoreLog  # noqa: F401
 from .teaching import Cohort, CohortMember  # noqa: F401
 from .assignments import Assignment, AssignmentDraw, GradeOverride  # noqa: F401
 from .authoring import RegradeLog  # noqa: F401

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_base import Base
@@ -11,7 +13,13 @@ from .accounts import School, User, utcnow
 
 
 class QuestionRecord(Base):
-    """One multiple-choice item as imported from the bank; a changed file updates it in place."""
+    """One multiple-choice item as imported from the bank; a changed file updates it in place.
+
+    Bundled items (``exercises/_questions``) have no owner school. A school's own items (written in
+    the question editor or imported by its instructors) have one, an id ``<school id>.<file id>``
+    and the file they were saved as (``source``); only that school's learners draw them, and never
+    a draft.
+    """
 
     __tablename__ = "question"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -27,6 +35,12 @@ class QuestionRecord(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    owner_school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str | None] = mapped_column(Text, deferred=True)  # a school's item: its file as written
+
+    author: Mapped[User | None] = relationship()
 
 
 class BlueprintRecord(Base):
@@ -94,3 +108,25 @@ class ExamItem(Base):
 
     sitting: Mapped[ExamSitting] = relationship(back_populates="items")
     question: Mapped[QuestionRecord] = relationship()
+
+
+class QuestionRescoreLog(Base):
+    """One submitted sitting re-scored after the answer key of one of its questions changed."""
+
+    __tablename__ = "question_rescore_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("question.id"), index=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("exam_sitting.id"), index=True)
+    old_answer: Mapped[str] = mapped_column(String(1))
+    new_answer: Mapped[str] = mapped_column(String(1))
+    old_score: Mapped[float | None] = mapped_column(Float)
+    new_score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[float | None] = mapped_column(Float)
+    old_passed: Mapped[bool | None] = mapped_column(Boolean)
+    new_passed: Mapped[bool | None] = mapped_column(Boolean)
+    trigger: Mapped[str] = mapped_column(String(20))  # editor, import
+    triggered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sitting: Mapped[ExamSitting] = relationship()
+    triggered_by: Mapped[User | None] = relationship()

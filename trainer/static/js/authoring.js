@@ -1,4 +1,4 @@
-/* Authoring: the live preview of chart documents in the exercise editor.
+/* Authoring: the live preview of Markdown in the exercise and question editors.
  *
  * Progressive enhancement of templates/authoring/edit.html (without it, "Check and preview"
  * shows the same preview). As the author types in a document's Markdown, the text is posted to
@@ -13,7 +13,7 @@
   var DELAY_MS = 350;
 
   function init() {
-    var form = document.getElementById("exercise-form");
+    var form = document.querySelector("form[data-preview-url]");
     if (!form || !window.fetch || !window.FormData) return;
     var url = form.getAttribute("data-preview-url");
     var token = form.querySelector('input[name="csrf_token"]');
