@@ -110,7 +110,8 @@ def colour(spec: str, base=None):
     return c
 
 
-PAGE, SURFACE, HEAD, TOPBAR = "body::background", ".card::background", ".table thead th::background", ".topbar::background"
+PAGE, SURFACE = "body::background", ".card::background"
+HEAD, TOPBAR = ".table thead th::background", ".topbar::background"
 # (what, text or border, background, what it sits on if translucent, minimum)
 PAIRS = [
     ("body text on the page", "body::color", PAGE, None, TEXT),

@@ -146,7 +146,8 @@ def audit(html: str, host: str = "localhost") -> tuple[list[str], str]:
             problems.append(f"empty {h.tag}")
 
     for n in nodes:
-        where = f"<{n.tag}{' id=' + repr(n.attrs['id']) if 'id' in n.attrs else ''}{' name=' + repr(n.attrs['name']) if 'name' in n.attrs else ''}>"
+        ident = "".join(f" {a}={n.attrs[a]!r}" for a in ("id", "name") if a in n.attrs)
+        where = f"<{n.tag}{ident}>"
         if n.tag in ("input", "select", "textarea"):
             if n.tag == "input" and n.attrs.get("type", "text").lower() in UNLABELLED_INPUTS:
                 continue

@@ -32,8 +32,6 @@ from .test_exams import quiz
 from .test_office import office_exercise, right_amounts, without_25  # noqa: F401  (the fixture adds the exercise)
 
 EX = "fx-knee-injection"
-NOT_PAGES = ("text/csv", "application/pdf", "application/zip", "application/json", "application/x12",
-             "text/plain", "application/octet-stream", "application/edi-x12")
 # GET routes that are no page of their own: they answer an LMS launch, or redirect to the page to show.
 NO_PAGE = {"lti.login", "lti.deep_link", "exams.resume"}
 
@@ -86,7 +84,7 @@ def world(app, school, make_user, office_exercise):  # noqa: F811
     # coding practice, through the assignment, submitted
     _post(c, f"/assignments/{assignment.id}/start", {"item": EX})
     attempt = db.session.execute(select(Attempt).where(Attempt.user_id == learner.id)).scalars().first()
-    dx, side = ("M17.11", "RT") if attempt.variant == 0 else ("M17.12", "LT")
+    dx = "M17.11" if attempt.variant == 0 else "M17.12"
     _post(c, f"/practice/attempts/{attempt.id}/submit", {
         "dx": [dx], "line-1-code": "20610", "line-1-mods": "", "line-1-units": "1", "line-1-ptr": "A"})
     _post(c, f"/disputes/attempts/{attempt.id}", {"target": "line-0", "comment": "The note says left knee."})
@@ -96,8 +94,7 @@ def world(app, school, make_user, office_exercise):  # noqa: F811
     # a CMS-1500 sent to the billing office, and a UB-04
     claim_attempt = _last_id(_post(c, f"/claims/{EX}", right_form(), f"/claims/{EX}"))
     office_claim = _last_id(_post(c, f"/office/send/{claim_attempt}", {}, f"/claims/attempts/{claim_attempt}"))
-    denied_form = without_25()
-    denied_attempt = _last_id(_post(c, f"/claims/{office_exercise}", denied_form, f"/claims/{office_exercise}"))
+    denied_attempt = _last_id(_post(c, f"/claims/{office_exercise}", without_25(), f"/claims/{office_exercise}"))
     denied = _last_id(_post(c, f"/office/send/{denied_attempt}", {}, f"/claims/attempts/{denied_attempt}"))
     _post(c, f"/office/claims/{denied}/post", right_amounts(db.session.get(SubmittedClaim, denied)),
           f"/office/claims/{denied}")  # posted, so the denial's work forms show
@@ -118,7 +115,8 @@ def world(app, school, make_user, office_exercise):  # noqa: F811
     per_endpoint = {"exams.result": {"sitting_id": done}, "claims.result": {"attempt_id": claim_attempt},
                     "billing.result": {"attempt_id": billing_attempt}, "analytics.rule_findings": {"rule": tripped},
                     "authoring.detail": {"exercise_id": own_exercise}, "authoring.edit": {"exercise_id": own_exercise}}
-    extra = [("office.claim", {"claim_id": denied}), ("claims.form", {"exercise_id": HIP}), ("claims.result", {"attempt_id": ub04_attempt}),
+    extra = [("office.claim", {"claim_id": denied}), ("claims.form", {"exercise_id": HIP}),
+             ("claims.result", {"attempt_id": ub04_attempt}),
              ("billing.exercise", {"exercise_id": "bx-post-with-denied-line"}),
              ("billing.exercise", {"exercise_id": "bx-ar-denials-and-deadlines"})]
     users = {Role.LEARNER: learner, Role.INSTRUCTOR: teacher, Role.SCHOOL_ADMIN: admin,
@@ -147,8 +145,7 @@ def test_every_page_passes_the_audit_for_every_role(app, world):
     audited: set[str] = set()
     for endpoint, url in _urls(app, world):
         marker = app.view_functions[endpoint]._access
-        roles = [None] if marker == PUBLIC else [] if marker == SIGNED_IN else list(marker)
-        roles = roles or list(Role.ALL)
+        roles = [None, *Role.ALL] if marker == PUBLIC else list(Role.ALL) if marker == SIGNED_IN else list(marker)
         for role in roles:
             response = clients[role].get(url)
             kind = response.mimetype
