@@ -25,6 +25,7 @@ from trainer.teaching.cohorts import create_cohort
 from .conftest import csrf_from, login
 from .html_audit import audit
 from .test_authoring import editor_form
+from .test_question_authoring import editor_form as question_form
 from .test_billing_web import _key
 from .test_claims_ub04 import HIP, inpatient_records, reference  # noqa: F401  (the fixture adds the stays)
 from .test_claims_web import right_form
@@ -79,6 +80,8 @@ def world(app, school, make_user, office_exercise):  # noqa: F811
     teaching = _client(app, teacher)
     _post(teaching, "/authoring/new", editor_form("audit-knee"), "/authoring/new")
     own_exercise = f"{school.id}.audit-knee"
+    _post(teaching, "/authoring/questions/new", question_form("audit-q"), "/authoring/questions/new")
+    own_question = f"{school.id}.audit-q"
 
     c = _client(app, learner)
     # coding practice, through the assignment, submitted
@@ -111,7 +114,7 @@ def world(app, school, make_user, office_exercise):  # noqa: F811
     ids = {"system": "icd10cm", "code": "E11.9", "user_id": learner.id, "exercise_id": EX, "attempt_id": attempt.id,
            "blueprint_id": blueprint.id, "sitting_id": sitting, "position": 1, "pool": "cpc", "cohort_id": cohort.id,
            "assignment_id": assignment.id, "claim_id": office_claim, "account_id": account,
-           "platform_id": platform.id, "dispute_id": dispute.id}
+           "platform_id": platform.id, "dispute_id": dispute.id, "question_id": own_question}
     per_endpoint = {"exams.result": {"sitting_id": done}, "claims.result": {"attempt_id": claim_attempt},
                     "billing.result": {"attempt_id": billing_attempt}, "analytics.rule_findings": {"rule": tripped},
                     "authoring.detail": {"exercise_id": own_exercise}, "authoring.edit": {"exercise_id": own_exercise}}
@@ -163,6 +166,7 @@ def test_every_page_passes_the_audit_for_every_role(app, world):
     html_routes = {e for e, _ in _urls(app, world)} - NO_PAGE
     not_pages = {"api.show_code", "api.search_codes", "lti.jwks", "exams.status", "claims.pdf", "office.download_835",
                  "authoring.export_one", "authoring.export_all", "school.export", "school.report_export",
+                 "question_authoring.export_one", "question_authoring.export_all",
                  "analytics.items_download", "assignments.gradebook_export", "teaching.progress_csv"}
     assert html_routes - not_pages - audited == set(), "pages that never rendered, so were never audited"
 
