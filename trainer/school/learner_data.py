@@ -41,6 +41,8 @@ USER_POLICY = {
     ("dispute", "resolved_by_id"): NULL,
     ("regrade_log", "triggered_by_id"): NULL,
     ("exercise", "author_id"): NULL,
+    ("question", "author_id"): NULL,
+    ("question_rescore_log", "triggered_by_id"): NULL,
     ("exam_blueprint", "created_by"): NULL,
     ("deletion_log", "by_id"): NULL,
     ("billing_attempt", "user_id"): DELETE,       # their billing exercises
@@ -59,6 +61,7 @@ DEPENDENTS = {
     ("regrade_log", "attempt_id"): DELETE,        # the re-grades of their attempts
     ("dispute", "attempt_id"): DELETE,
     ("exam_item", "sitting_id"): DELETE,
+    ("question_rescore_log", "sitting_id"): DELETE,  # the re-scores of their sittings
     ("dispute", "exam_item_id"): DELETE,
     ("lti_attempt", "attempt_id"): DELETE,        # which LMS link an attempt came from
     ("office_claim", "claim_attempt_id"): DELETE,
