@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..exercises.format import ExerciseError, load_each
 from ..exercises.schema import Field, Problem, check
 
 TASKS = ("estimate", "prior_auth", "denial", "posting", "statement", "ar_followup")
@@ -89,10 +90,8 @@ NEEDS = {"estimate": ("patient", "insurance", "diagnoses", "services"),
          "ar_followup": ("items",)}
 
 
-class BillingExerciseError(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+class BillingExerciseError(ExerciseError):
+    """A billing exercise file's problems (the coding format's error, so shared loaders catch it)."""
 
 
 @dataclass(frozen=True)
@@ -205,16 +204,4 @@ def load_billing_tree(root: str | Path, paths=None) -> tuple[list[BillingExercis
     files: list[Path] = []
     for p in [Path(x) for x in paths] if paths else [root]:
         files += sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
-    found, problems, seen = [], [], {}
-    for f in files:
-        try:
-            ex = load_billing(f, root)
-        except BillingExerciseError as err:
-            problems += err.problems
-            continue
-        if ex.id in seen:
-            problems.append(Problem(ex.path, "id", 1, f"duplicate id, also used by {seen[ex.id]}"))
-            continue
-        seen[ex.id] = ex.path
-        found.append(ex)
-    return found, problems
+    return load_each(files, root, load_billing)

@@ -245,18 +245,24 @@ def load_tree(root: str | Path, paths: list[str | Path] | None = None) -> tuple[
         # billing exercises, a format of their own (trainer.billing.exercises)
         files += sorted(f for f in p.rglob("*.yaml") if not any(
             part.startswith("_") or part in OTHER_FORMATS for part in f.relative_to(p).parts[:-1])) if p.is_dir() else [p]
-    exercises, problems, seen = [], [], {}
+    return load_each(files, root, load_exercise)
+
+
+def load_each(files: list[Path], root: Path, load) -> tuple[list, list[Problem]]:
+    """``load(file, root)`` for every file: what loads, and every problem (an ExerciseError's, or a
+    duplicate id), collected rather than raised. Shared by every content format."""
+    found, problems, seen = [], [], {}
     for f in files:
         try:
-            ex = load_exercise(f, root)
+            item = load(f, root)
         except ExerciseError as err:
             problems += err.problems
             continue
-        if ex.id in seen:
-            problems.append(Problem(ex.path, "id", 1, f"duplicate id, also used by {seen[ex.id]}"))
+        if item.id in seen:
+            problems.append(Problem(item.path, "id", 1, f"duplicate id, also used by {seen[item.id]}"))
             continue
-        seen[ex.id] = ex.path
-        exercises.append(ex)
-    return exercises, problems
+        seen[item.id] = item.path
+        found.append(item)
+    return found, problems
 
 
