@@ -1,7 +1,7 @@
 """The question editor: a school's own exam questions, written in the browser or imported as files."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..exercises import markdown
 from ..extensions import db
 from ..models.exams import QuestionRecord
 from . import question_service as service
+from . import transfer
 from .question_file import form_field, from_record, to_source
 from .question_forms import EXAM_LABELS, QuestionImportForm, question_form
 
@@ -138,8 +139,7 @@ def detail(question_id: str):
 @roles(*STAFF)
 def export_one(question_id: str):
     record = _mine_or_404(question_id)
-    return Response(record.source, mimetype="application/yaml", headers={
-        "Content-Disposition": f'attachment; filename="{record.path}"'})
+    return transfer.download(record.source, "application/yaml", record.path)
 
 
 @bp.route("/export.zip")
@@ -147,31 +147,15 @@ def export_one(question_id: str):
 def export_all():
     records = [r for r in service.school_questions(db.session, current_user.school_id) if not r.draft and r.active]
     slug = current_user.school.slug if current_user.school else "school"
-    return Response(service.export_zip(records), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-questions.zip"'})
+    return transfer.download(service.export_zip(records), "application/zip", f"{slug}-questions.zip")
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles(*STAFF)
 def import_files():
-    form = QuestionImportForm()
-    result, error = None, None
-    if request.method == "POST" and form.validate():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            form.file.errors = ["Choose a file to import."]
-        else:
-            try:
-                uploads = service.read_upload(upload.filename, upload.read(service.files.MAX_UPLOAD_BYTES + 1))
-            except service.files.UploadError as err:
-                error = str(err)
-            else:
-                result = service.import_files(db.session, current_user.school, current_user, uploads)
-                if result.ok:
-                    flash(f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
-                          + (f"; {result.rescored} submitted sittings re-scored." if result.rescored else "."),
-                          "success")
-                    return redirect(url_for(".index"))
-    status = 422 if error or (result and not result.ok) or form.errors else 200
-    return render_template("authoring/questions/import.html", form=form, result=result, error=error,
-                           limits=(service.files.MAX_UPLOAD_BYTES // (1024 * 1024), service.files.MAX_FILES)), status
+    return transfer.import_page(
+        QuestionImportForm(), "authoring/questions/import.html", read=service.read_upload,
+        save=lambda uploaded: service.import_files(db.session, current_user.school, current_user, uploaded),
+        summary=lambda r: f"Imported: {r.created} new, {r.updated} updated, {r.unchanged} unchanged"
+                          + (f"; {r.rescored} submitted sittings re-scored." if r.rescored else "."),
+        done_url=url_for(".index"))

@@ -14,7 +14,7 @@ from ..exercises.store import exercise_of, is_visible, public_view
 from ..extensions import db
 from ..models import ExerciseRecord
 from ..practice.labels import AREA_LABELS, DIFFICULTY_LABELS, SETTING_LABELS
-from . import service
+from . import service, transfer
 from .forms import LISTS, ExerciseForm, ImportForm, PreviewForm
 from .yamlfile import form_field, from_data, to_source
 
@@ -201,8 +201,7 @@ def detail(exercise_id: str):
 @roles(*STAFF)
 def export_one(exercise_id: str):
     record = _mine_or_404(exercise_id)
-    return Response(record.source, mimetype="application/yaml", headers={
-        "Content-Disposition": f'attachment; filename="{service.export_name(record)}"'})
+    return transfer.download(record.source, "application/yaml", service.export_name(record))
 
 
 @bp.route("/export.zip")
@@ -210,31 +209,17 @@ def export_one(exercise_id: str):
 def export_all():
     records = [r for r in service.school_exercises(db.session, current_user.school_id) if not r.draft and r.active]
     slug = current_user.school.slug if current_user.school else "school"
-    return Response(service.export_zip(records), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-exercises.zip"'})
+    return transfer.download(service.export_zip(records), "application/zip", f"{slug}-exercises.zip")
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles(*STAFF)
 def import_files():
     form = ImportForm()
-    result, error = None, None
-    if request.method == "POST" and form.validate():
-        upload = form.file.data
-        if not upload or not upload.filename:
-            form.file.errors = ["Choose a file to import."]
-        else:
-            try:
-                files = service.read_upload(upload.filename, upload.read(service.MAX_UPLOAD_BYTES + 1), form.area.data)
-            except service.UploadError as err:
-                error = str(err)
-            else:
-                result = service.import_files(db.session, current_user.school, current_user, files)
-                if result.ok:
-                    flash(f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
-                          + (f"; {result.regraded} submitted attempts re-graded." if result.regraded else "."),
-                          "success")
-                    return redirect(url_for("authoring.index"))
-    status = 422 if error or (result and not result.ok) or form.errors else 200
-    return render_template("authoring/import.html", form=form, result=result, error=error,
-                           limits=(service.MAX_UPLOAD_BYTES // (1024 * 1024), service.MAX_FILES)), status
+    return transfer.import_page(
+        form, "authoring/import.html",
+        read=lambda name, raw: service.read_upload(name, raw, form.area.data),
+        save=lambda uploaded: service.import_files(db.session, current_user.school, current_user, uploaded),
+        summary=lambda r: f"Imported: {r.created} new, {r.updated} updated, {r.unchanged} unchanged"
+                          + (f"; {r.regraded} submitted attempts re-graded." if r.regraded else "."),
+        done_url=url_for("authoring.index"))
