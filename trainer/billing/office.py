@@ -229,6 +229,22 @@ def entries_of(session, account_id: int) -> list[LedgerEntry]:
                                 .order_by(LedgerEntry.posted_on, LedgerEntry.id)).scalars())
 
 
+def entries_by_account(session, user_id: int) -> dict[int, list[LedgerEntry]]:
+    """Every ledger entry of the learner's sandbox accounts, in one query, by account id."""
+    out: dict[int, list[LedgerEntry]] = {}
+    for e in session.execute(select(LedgerEntry).join(PatientAccount, PatientAccount.id == LedgerEntry.account_id)
+                             .where(PatientAccount.user_id == user_id)
+                             .order_by(LedgerEntry.posted_on, LedgerEntry.id)).scalars():
+        out.setdefault(e.account_id, []).append(e)
+    return out
+
+
+def account_balance(entries: list[LedgerEntry]) -> tuple[Decimal, Decimal]:
+    """What the account still owes: (insurance, patient)."""
+    lines = ledger.line_balances(as_entries(entries))
+    return sum((b.insurance for b in lines), ZERO), sum((b.patient for b in lines), ZERO)
+
+
 def as_entries(rows: list[LedgerEntry]) -> list[ledger.Entry]:
     return [ledger.Entry(r.claim_id, r.line, r.service_date, r.code, r.kind, r.amount) for r in rows]
 
@@ -261,7 +277,9 @@ def line_denied(row: SubmittedClaim) -> list[int]:
     return [d.line for d in denied_lines(row)]
 
 
-def kpis(session, user_id: int, period_days: int = 90) -> dict:
+def kpis(session, user_id: int, period_days: int = 90,
+         entries: dict[int, list[LedgerEntry]] | None = None) -> dict:
+    """The learner's KPIs; ``entries`` (entries_by_account), when the caller already has them."""
     rows = list(session.execute(select(SubmittedClaim).where(SubmittedClaim.user_id == user_id)
                                 .order_by(SubmittedClaim.id)).scalars())
     today = clock(session, user_id)
@@ -270,13 +288,14 @@ def kpis(session, user_id: int, period_days: int = 90) -> dict:
         firsts.setdefault(r.exercise_id, r)
     denied = {r.id: bool(line_denied(r)) for r in rows if r.accepted}
     replaced = {r.id for r in rows if r.replaced_by_id}  # its services are charged once, on the replacement
-    open_total = gross = ZERO
+    by_account = entries_by_account(session, user_id) if entries is None else entries
+    gross = ZERO
     items = []
     for account in session.execute(select(PatientAccount).where(PatientAccount.user_id == user_id)).scalars():
-        entries = entries_of(session, account.id)
-        items += ledger.open_items(as_entries(entries), account.account_no, account.patient_name,
+        mine = by_account.get(account.id, [])
+        items += ledger.open_items(as_entries(mine), account.account_no, account.patient_name,
                                    profile(account.payer_key).name)
-        gross += sum((e.amount for e in entries if e.kind == "charge" and e.amount > 0 and today is not None
+        gross += sum((e.amount for e in mine if e.kind == "charge" and e.amount > 0 and today is not None
                       and e.claim_id not in replaced and (today - e.posted_on).days < period_days), ZERO)
     open_total = sum((i.amount for i in items), ZERO)
     return {

@@ -35,12 +35,10 @@ def dashboard():
                                 .order_by(SubmittedClaim.id.desc())).scalars().all()
     accounts = db.session.execute(select(PatientAccount).where(PatientAccount.user_id == current_user.id)
                                   .order_by(PatientAccount.patient_name)).scalars().all()
-    balances = {}
-    for a in accounts:
-        lines = ledger.line_balances(office.as_entries(office.entries_of(db.session, a.id)))
-        balances[a.id] = (sum((b.insurance for b in lines), office.ZERO), sum((b.patient for b in lines), office.ZERO))
+    entries = office.entries_by_account(db.session, current_user.id)
+    balances = {a.id: office.account_balance(entries.get(a.id, [])) for a in accounts}
     return render_template("office/dashboard.html", claims=claims, accounts=accounts, balances=balances,
-                           k=office.kpis(db.session, current_user.id))
+                           k=office.kpis(db.session, current_user.id, entries=entries))
 
 
 @bp.route("/send/<int:attempt_id>", methods=["POST"])
