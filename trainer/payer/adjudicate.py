@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..claims.model import ProfessionalClaim
@@ -82,7 +82,6 @@ class Adjudication:
     claim_payment: ClaimPayment | None = None
     remittance: Remittance | None = None
     benefits_after: Benefits | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def payer_claim_number(claim: ProfessionalClaim, payer: PayerProfile, received: dt.date, seq: int = 0) -> str:
@@ -93,16 +92,19 @@ def payer_claim_number(claim: ProfessionalClaim, payer: PayerProfile, received: 
 
 
 def _reject(claim: ProfessionalClaim, payer: PayerProfile, received: dt.date, errors) -> Adjudication:
-    return Adjudication(Acknowledgement(claim.claim_id, False, received, tuple(errors)), payer,
-                        benefits_after=None)
+    return Adjudication(Acknowledgement(claim.claim_id, False, received, tuple(errors)), payer)
 
 
 def acknowledge(claim, data, received: dt.date) -> Acknowledgement:
     """The front end alone (any claim, professional or institutional): accepted, or rejected with
     every reject-severity finding."""
-    errors = [{"rule": f.rule, "message": f.message, "line": f.line}
-              for f in check_claim(claim, data) if f.severity == Severity.REJECT]
+    errors = _rejects(check_claim(claim, data))
     return Acknowledgement(claim.claim_id, not errors, received, tuple(errors))
+
+
+def _rejects(findings) -> list[dict]:
+    """What the front end answers: every reject-severity finding."""
+    return [{"rule": f.rule, "message": f.message, "line": f.line} for f in findings if f.severity == Severity.REJECT]
 
 
 def adjudicate(claim: ProfessionalClaim, payer: PayerProfile, data, received: dt.date | None = None, *,
@@ -118,7 +120,7 @@ def adjudicate(claim: ProfessionalClaim, payer: PayerProfile, data, received: dt
     received = received or claim.submitted_on or max(l.through for l in claim.lines)
     benefits = benefits or payer.benefits
     findings = check_claim(claim, data)
-    errors = [{"rule": f.rule, "message": f.message, "line": f.line} for f in findings if f.severity == Severity.REJECT]
+    errors = _rejects(findings)
     if claim.frequency in ("7", "8") and (prior is None or prior.payer_claim_number != claim.original_claim_number):
         errors.append({"rule": "payer.original-claim", "line": None,
                        "message": f"Original claim number {claim.original_claim_number or '(blank)'} does not match a "
